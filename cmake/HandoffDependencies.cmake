@@ -1,0 +1,11 @@
+# Finds every dependency with find_package (Debian 12 packages; nothing is downloaded).
+include(GNUInstallDirs)
+find_package(Boost 1.74 REQUIRED CONFIG COMPONENTS headers date_time graph)
+find_package(absl REQUIRED CONFIG)
+find_package(nlohmann_json 3.10 REQUIRED CONFIG)
+if(HANDOFF_BUILD_TESTS)
+  find_package(GTest REQUIRED CONFIG)
+endif()
+if(HANDOFF_BUILD_BENCHMARKS)
+  find_package(benchmark REQUIRED CONFIG)
+endif()

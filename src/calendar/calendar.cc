@@ -1,0 +1,216 @@
+#include <algorithm>
+#include <cstdio>
+
+#include "src/internal/strings.h"
+#include "absl/strings/str_format.h"
+#include "handoff/calendar.h"
+
+namespace handoff {
+namespace {
+
+constexpr std::array<std::string_view, 7> kWeekdayNames = {"Mon", "Tue", "Wed", "Thu",
+                                                           "Fri", "Sat", "Sun"};
+// 1900-01-01 is a Monday: ordinals start there, so every supported date has a non-negative one.
+const Date kOrigin(1900, 1, 1);
+const Date kMaxDate(9999, 12, 31);
+
+int64_t DayNumber(Date date) { return (date - kOrigin).days(); }
+
+bool ParseDigits(std::string_view text, int* out) {
+  int value = 0;
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *out = value;
+  return true;
+}
+
+bool ParseClock(std::string_view text, int* minutes) {
+  int h = 0, m = 0;
+  if (text.size() != 5 || text[2] != ':' || !ParseDigits(text.substr(0, 2), &h) ||
+      !ParseDigits(text.substr(3, 2), &m) || m > 59 || h > 24 || (h == 24 && m != 0)) {
+    return false;
+  }
+  *minutes = h * 60 + m;
+  return true;
+}
+
+// Accepts "Z", "+HH:MM", "-HH:MM" (and "+HH"); up to 18 hours either way.
+bool IsFixedOffset(std::string_view tz) {
+  if (tz == "Z") return true;
+  if (tz.size() != 3 && tz.size() != 6) return false;
+  if (tz[0] != '+' && tz[0] != '-') return false;
+  int h = 0, m = 0;
+  if (!ParseDigits(tz.substr(1, 2), &h)) return false;
+  if (tz.size() == 6 && (tz[3] != ':' || !ParseDigits(tz.substr(4, 2), &m))) return false;
+  return h <= 18 && m <= 59 && h * 60 + m <= 18 * 60;
+}
+
+}  // namespace
+
+std::string_view WeekdayName(Weekday day) { return kWeekdayNames[static_cast<int>(day)]; }
+
+absl::StatusOr<Weekday> ParseWeekday(std::string_view name) {
+  for (int i = 0; i < 7; ++i) {
+    if (kWeekdayNames[i] == name) return static_cast<Weekday>(i);
+  }
+  return absl::InvalidArgumentError(
+      internal::Cat("unknown weekday \"", name, "\" (expected Mon, Tue, Wed, Thu, Fri, Sat, Sun)"));
+}
+
+Weekday WeekdayOf(Date date) { return static_cast<Weekday>(DayNumber(date) % 7); }
+
+absl::StatusOr<Date> ParseIsoDate(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseDigits(text.substr(0, 4), &y) ||
+      !ParseDigits(text.substr(5, 2), &m) || !ParseDigits(text.substr(8, 2), &d)) {
+    return absl::InvalidArgumentError(
+        internal::Cat("\"", text, "\" is not an ISO date (expected YYYY-MM-DD)"));
+  }
+  if (y < 1900) {
+    return absl::InvalidArgumentError(
+        internal::Cat("date ", text, " is out of range (1900-01-01 to 9999-12-31)"));
+  }
+  if (m < 1 || m > 12 || d < 1 || d > boost::gregorian::gregorian_calendar::end_of_month_day(
+                                           static_cast<unsigned short>(y),
+                                           static_cast<unsigned short>(m))) {
+    return absl::InvalidArgumentError(internal::Cat("date ", text, " does not exist"));
+  }
+  return Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m),
+              static_cast<unsigned short>(d));
+}
+
+std::string FormatIsoDate(Date date) {
+  auto ymd = date.year_month_day();
+  return absl::StrFormat("%04d-%02d-%02d", static_cast<int>(ymd.year),
+                         static_cast<int>(ymd.month), static_cast<int>(ymd.day));
+}
+
+absl::StatusOr<TimeRange> ParseTimeRange(std::string_view text) {
+  TimeRange range;
+  if (text.size() != 11 || text[5] != '-' || !ParseClock(text.substr(0, 5), &range.begin_minute) ||
+      !ParseClock(text.substr(6, 5), &range.end_minute) || range.begin_minute == 24 * 60) {
+    return absl::InvalidArgumentError(
+        internal::Cat("\"", text, "\" is not a time range (expected HH:MM-HH:MM)"));
+  }
+  if (range.end_minute <= range.begin_minute) {
+    return absl::InvalidArgumentError(
+        internal::Cat("time range \"", text, "\" ends before it begins"));
+  }
+  return range;
+}
+
+std::string FormatTimeRange(const TimeRange& r) {
+  return absl::StrFormat("%02d:%02d-%02d:%02d", r.begin_minute / 60, r.begin_minute % 60,
+                         r.end_minute / 60, r.end_minute % 60);
+}
+
+absl::StatusOr<WorkingCalendar> WorkingCalendar::Create(const CalendarSpec& spec) {
+  WorkingCalendar cal;
+  cal.spec_ = spec;
+  cal.working_.fill(true);
+  for (size_t i = 0; i < spec.weekend.size(); ++i) {
+    int day = static_cast<int>(spec.weekend[i]);
+    if (day < 0 || day > 6) {
+      return absl::InvalidArgumentError(internal::Cat("weekend/", i, ": not a weekday"));
+    }
+    if (!cal.working_[day]) {
+      return absl::InvalidArgumentError(
+          internal::Cat("weekend/", i, ": \"", WeekdayName(spec.weekend[i]), "\" is listed twice"));
+    }
+    cal.working_[day] = false;
+  }
+  for (int day = 0; day < 7; ++day) {
+    cal.prefix_[day + 1] = cal.prefix_[day] + (cal.working_[day] ? 1 : 0);
+  }
+  cal.per_week_ = cal.prefix_[7];
+  if (cal.per_week_ == 0) {
+    return absl::InvalidArgumentError("weekend: lists all seven days; no day is a working day");
+  }
+  if (spec.hours.empty()) {
+    return absl::InvalidArgumentError("hours: is empty; a working day needs working hours");
+  }
+  for (size_t i = 0; i < spec.hours.size(); ++i) {
+    const TimeRange& r = spec.hours[i];
+    if (r.begin_minute < 0 || r.end_minute > 24 * 60 || r.end_minute <= r.begin_minute) {
+      return absl::InvalidArgumentError(internal::Cat("hours/", i, ": \"", FormatTimeRange(r),
+                                                     "\" is not a valid time range"));
+    }
+    if (i > 0 && r.begin_minute < spec.hours[i - 1].end_minute) {
+      return absl::InvalidArgumentError(
+          internal::Cat("hours/", i, ": \"", FormatTimeRange(r), "\" overlaps or precedes \"",
+                       FormatTimeRange(spec.hours[i - 1]), "\" (hours must be sorted)"));
+    }
+  }
+  if (!IsFixedOffset(spec.timezone)) {
+    return absl::InvalidArgumentError(internal::Cat(
+        "timezone: \"", spec.timezone,
+        "\" is not a fixed offset such as \"+08:00\", \"-05:30\" or \"Z\""));
+  }
+  std::sort(cal.spec_.holidays.begin(), cal.spec_.holidays.end());
+  cal.spec_.holidays.erase(std::unique(cal.spec_.holidays.begin(), cal.spec_.holidays.end()),
+                           cal.spec_.holidays.end());
+  for (Date h : cal.spec_.holidays) {
+    if (h < kOrigin) {
+      return absl::InvalidArgumentError(
+          internal::Cat("holidays: ", FormatIsoDate(h), " is before 1900-01-01"));
+    }
+    if (cal.working_[static_cast<int>(WeekdayOf(h))]) {
+      cal.holiday_ordinals_.push_back(cal.WeekdayOrdinal(h));
+    }
+  }
+  // Ordinal of the last working day on or before kMaxDate: working days before the day after it,
+  // minus one. The day after is not a representable Date, so count by day number.
+  int64_t n = DayNumber(kMaxDate) + 1;
+  int64_t o = (n / 7) * cal.per_week_ + cal.prefix_[n % 7];
+  int64_t holidays_before = static_cast<int64_t>(cal.holiday_ordinals_.size());
+  cal.max_index_ = static_cast<int32_t>(o - holidays_before - 1);
+  return cal;
+}
+
+int64_t WorkingCalendar::WeekdayOrdinal(Date date) const {
+  int64_t n = DayNumber(date);
+  return (n / 7) * per_week_ + prefix_[n % 7];
+}
+
+bool WorkingCalendar::IsWorkingDay(Date date) const {
+  if (!working_[static_cast<int>(WeekdayOf(date))]) return false;
+  return !std::binary_search(holiday_ordinals_.begin(), holiday_ordinals_.end(),
+                             WeekdayOrdinal(date));
+}
+
+int32_t WorkingCalendar::IndexOf(Date date) const {
+  // Working weekdays before `date` is the weekday ordinal of the first working weekday >= date;
+  // removing the holidays before it gives the number of working days before `date`, which is
+  // the ordinal of the first working day >= date.
+  int64_t o = WeekdayOrdinal(date);
+  int64_t before =
+      std::lower_bound(holiday_ordinals_.begin(), holiday_ordinals_.end(), o) -
+      holiday_ordinals_.begin();
+  return static_cast<int32_t>(o - before);
+}
+
+Date WorkingCalendar::DayAt(int32_t k) const {
+  // Holiday j (0-based, sorted) sits after holiday_ordinals_[j] - j working days, so working day
+  // k has weekday ordinal k + #{j : holiday_ordinals_[j] - j <= k}. That count is monotone in
+  // j; binary search it.
+  size_t lo = 0, hi = holiday_ordinals_.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (holiday_ordinals_[mid] - static_cast<int64_t>(mid) <= k) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  int64_t o = static_cast<int64_t>(k) + static_cast<int64_t>(lo);
+  int64_t week = o / per_week_;
+  int64_t r = o % per_week_;
+  int day = 0;
+  while (!working_[day] || prefix_[day] != r) ++day;
+  return kOrigin + boost::gregorian::days(week * 7 + day);
+}
+
+}  // namespace handoff

@@ -1,0 +1,190 @@
+// Private: the storage behind handoff::Portfolio. The Boost.Graph adjacency_list holds every
+// entity as a vertex; entity records live in per-kind tables indexed by dense ordinals; one
+// IdIndex maps external ids to those ordinals; the schedule lives in per-milestone arrays.
+#ifndef HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_
+#define HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "boost/graph/adjacency_list.hpp"
+#include "handoff/calendar.h"
+#include "handoff/model.h"
+
+namespace handoff::internal {
+
+inline constexpr uint32_t kNone = 0xffffffffu;
+
+// Interns strings in stable chunks so records and the id index can hold string_views that
+// survive any growth of the tables.
+class StringArena {
+ public:
+  std::string_view Intern(std::string_view s);
+
+ private:
+  static constexpr size_t kChunk = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t used_ = 0;
+  size_t capacity_ = 0;
+};
+
+// Kinds of vertices and edges. Values are part of the on-disk format; never renumber.
+enum class NodeKind : uint8_t { kPerson = 0, kAccount = 1, kProject = 2, kMilestone = 3 };
+enum class EdgeKind : uint8_t {
+  kAccountProject = 0,    // account -> project
+  kProjectMilestone = 1,  // project -> milestone
+  kDependsOn = 2,         // predecessor milestone -> successor milestone (lag in Edge::lag)
+  kPmOf = 3,              // person -> project
+  kAeOf = 4,              // person -> account
+  kOwnerOf = 5,           // person -> milestone
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kPerson;
+  uint32_t index = kNone;  // ordinal in the table of its kind
+};
+
+struct Edge {
+  EdgeKind kind = EdgeKind::kDependsOn;
+  bool active = true;  // a removed link stays as an inactive edge: the graph only grows
+  int32_t lag = 0;
+};
+
+// A vecS edge list keeps edges in one vector (no per-edge allocation). Its stored edges point
+// at the vector object itself, so the graph must never be moved: PortfolioState holds it by
+// unique_ptr.
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node, Edge,
+                                    boost::no_property, boost::vecS>;
+using Vertex = Graph::vertex_descriptor;
+
+struct PersonRec {
+  std::string_view id, name;
+  Role role = Role::kPm;
+  uint32_t vertex = kNone;
+};
+struct AccountRec {
+  std::string_view id, name, tier;
+  uint32_t ae = kNone;  // person ordinal
+  uint32_t vertex = kNone;
+};
+struct ProjectRec {
+  std::string_view id, name;
+  uint32_t account = kNone;  // account ordinal
+  uint32_t pm = kNone;       // person ordinal
+  Date start;
+  int32_t start_index = 0;  // idx(start)
+  uint32_t vertex = kNone;
+  std::vector<uint32_t> milestones;  // milestone ordinals in spec order
+  int32_t end_i = 0;                 // end(P): max EFi over the project's milestones
+};
+struct MilestoneRec {
+  std::string_view id, name;
+  uint32_t vertex = kNone;
+  uint32_t project = kNone;
+  uint32_t owner = kNone;  // person ordinal
+  int32_t duration = 0;
+  bool customer_visible = false;
+};
+
+// A set of ordinals into a record table, looked up by the records' string ids: 4 bytes a slot
+// instead of a string key.
+template <typename Rec>
+class IdSet {
+ public:
+  explicit IdSet(const std::vector<Rec>* table)
+      : set_(0, Hash{table}, Eq{table}) {}
+  // Returns the ordinal of `id`, or kNone.
+  uint32_t Find(std::string_view id) const {
+    auto it = set_.find(id);
+    return it == set_.end() ? kNone : *it;
+  }
+  // Inserts ordinal `i` (whose record must already be in the table); false if its id exists.
+  bool Insert(uint32_t i) { return set_.insert(i).second; }
+  void Reserve(size_t n) { set_.reserve(n); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    const std::vector<Rec>* table;
+    size_t operator()(uint32_t i) const { return absl::Hash<std::string_view>{}((*table)[i].id); }
+    size_t operator()(std::string_view s) const { return absl::Hash<std::string_view>{}(s); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    const std::vector<Rec>* table;
+    std::string_view Key(uint32_t i) const { return (*table)[i].id; }
+    static std::string_view Key(std::string_view s) { return s; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Key(a) == Key(b);
+    }
+  };
+  absl::flat_hash_set<uint32_t, Hash, Eq> set_;
+};
+
+// One snapshot of a milestone's schedule values, for undo and for reporting moves.
+struct UndoEntry {
+  uint32_t milestone;
+  int32_t es, ef, lf;
+  int32_t start_day, finish_day;
+};
+
+class PortfolioState {
+ public:
+  PortfolioState() : people_index(&people), account_index(&accounts), project_index(&projects),
+                     milestone_index(&milestones) {}
+  PortfolioState(const PortfolioState&) = delete;
+  PortfolioState& operator=(const PortfolioState&) = delete;
+
+  std::optional<WorkingCalendar> calendar;
+  StringArena arena;
+  std::unique_ptr<Graph> graph = std::make_unique<Graph>();
+
+  std::vector<PersonRec> people;
+  std::vector<AccountRec> accounts;
+  std::vector<ProjectRec> projects;
+  std::vector<MilestoneRec> milestones;
+
+  // The one external-id index (ids are unique per kind).
+  IdSet<PersonRec> people_index;
+  IdSet<AccountRec> account_index;
+  IdSet<ProjectRec> project_index;
+  IdSet<MilestoneRec> milestone_index;
+
+  // Schedule, per milestone ordinal. Points encode START(k) = 2k and END(k) = 2k+1.
+  std::vector<int32_t> es, ef;  // earliest start and finish points
+  std::vector<int32_t> lf;      // latest finish, in working-time instants (LFi)
+  // A topological order of milestones along active dependency edges, and each one's position.
+  std::vector<uint32_t> topo_order;
+  std::vector<uint32_t> topo_pos;
+
+  // Scratch for incremental passes (generation-stamped so they never need clearing).
+  std::vector<uint32_t> stamp;    // visited / queued marks, one generation per traversal
+  uint32_t generation = 0;
+  std::vector<uint32_t> touched;  // recorded in the undo log, one generation per change
+  uint32_t change_generation = 0;
+  std::vector<UndoEntry> undo;
+  std::vector<std::pair<uint32_t, int32_t>> project_undo;  // (project, old end_i)
+
+  // Derived values.
+  static int32_t First(int32_t point) { return (point + 1) >> 1; }
+  int32_t StartDay(uint32_t m) const {
+    return milestones[m].duration > 0 ? First(es[m]) : (es[m] >> 1);
+  }
+  int32_t FinishDay(uint32_t m) const {
+    return milestones[m].duration > 0 ? ((ef[m] - 1) >> 1) : (es[m] >> 1);
+  }
+  int32_t EsI(uint32_t m) const { return First(es[m]); }
+  int32_t EfI(uint32_t m) const { return First(es[m]) + milestones[m].duration; }
+  int32_t LsI(uint32_t m) const { return lf[m] - milestones[m].duration; }
+  int32_t Slack(uint32_t m) const { return LsI(m) - EsI(m); }
+};
+
+}  // namespace handoff::internal
+
+#endif  // HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_

@@ -1,0 +1,363 @@
+#include "src/schedule/scheduler.h"
+
+#include <algorithm>
+#include <deque>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "src/internal/strings.h"
+
+namespace handoff::internal {
+namespace {
+
+using OutIt = Graph::out_edge_iterator;
+using InIt = Graph::in_edge_iterator;
+
+bool IsLink(const Edge& e) { return e.kind == EdgeKind::kDependsOn && e.active; }
+
+// Calls f(predecessor ordinal, lag) for every active link into milestone m.
+template <typename F>
+inline void ForEachPredecessor(const PortfolioState& s, uint32_t m, F&& f) {
+  const Graph& g = *s.graph;
+  InIt it, end;
+  for (std::tie(it, end) = in_edges(s.milestones[m].vertex, g); it != end; ++it) {
+    const Edge& e = g[*it];
+    if (IsLink(e)) f(g[source(*it, g)].index, e.lag);
+  }
+}
+
+// Calls f(successor ordinal, lag) for every active link out of milestone m.
+template <typename F>
+inline void ForEachSuccessor(const PortfolioState& s, uint32_t m, F&& f) {
+  const Graph& g = *s.graph;
+  OutIt it, end;
+  for (std::tie(it, end) = out_edges(s.milestones[m].vertex, g); it != end; ++it) {
+    const Edge& e = g[*it];
+    if (IsLink(e)) f(g[target(*it, g)].index, e.lag);
+  }
+}
+
+// ES/EF of milestone m from its predecessors' EF and its project's start. Returns false when the
+// finish falls past the calendar's range.
+inline bool ComputeForward(PortfolioState& s, uint32_t m, int32_t max_day) {
+  const MilestoneRec& r = s.milestones[m];
+  int32_t es = 2 * s.projects[r.project].start_index;
+  ForEachPredecessor(s, m, [&](uint32_t q, int32_t lag) {
+    int32_t p = s.ef[q];
+    // p (+) L: p itself for L = 0, else END(first(p) + L - 1).
+    int32_t cand = lag == 0 ? p : 2 * (PortfolioState::First(p) + lag - 1) + 1;
+    if (cand > es) es = cand;
+  });
+  s.es[m] = es;
+  s.ef[m] = r.duration > 0 ? 2 * (PortfolioState::First(es) + r.duration - 1) + 1 : es;
+  return s.FinishDay(m) <= max_day;
+}
+
+// LFi of milestone m from its successors' LSi and its project's end.
+inline void ComputeBackward(PortfolioState& s, uint32_t m) {
+  int32_t lf = s.projects[s.milestones[m].project].end_i;
+  ForEachSuccessor(s, m, [&](uint32_t t, int32_t lag) {
+    int32_t cand = s.LsI(t) - lag;
+    if (cand < lf) lf = cand;
+  });
+  s.lf[m] = lf;
+}
+
+absl::Status OutOfRangeError(const PortfolioState& s, uint32_t m) {
+  return absl::OutOfRangeError(Cat("milestone \"", s.milestones[m].id,
+                                            "\": its finish would fall after 9999-12-31"));
+}
+
+int32_t ProjectEnd(const PortfolioState& s, const ProjectRec& p) {
+  int32_t end = 0;
+  for (uint32_t m : p.milestones) end = std::max(end, s.EfI(m));
+  return end;
+}
+
+uint32_t NextGeneration(PortfolioState& s) {
+  if (s.stamp.size() < s.milestones.size()) s.stamp.resize(s.milestones.size(), 0);
+  if (++s.generation == 0) {  // wrapped: clear once every 2^32 traversals
+    std::fill(s.stamp.begin(), s.stamp.end(), 0);
+    s.generation = 1;
+  }
+  return s.generation;
+}
+
+std::vector<uint32_t> RotateToSmallestId(const PortfolioState& s, std::vector<uint32_t> cycle) {
+  auto smallest = std::min_element(cycle.begin(), cycle.end(), [&](uint32_t a, uint32_t b) {
+    return s.milestones[a].id < s.milestones[b].id;
+  });
+  std::rotate(cycle.begin(), smallest, cycle.end());
+  return cycle;
+}
+
+}  // namespace
+
+std::string FormatCycle(const PortfolioState& s, const std::vector<uint32_t>& cycle) {
+  std::string out;
+  for (uint32_t m : cycle) Append(&out, s.milestones[m].id, " -> ");
+  Append(&out, s.milestones[cycle.front()].id);
+  return out;
+}
+
+std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
+  const size_t n = s.milestones.size();
+  std::vector<uint32_t> indegree(n, 0);
+  for (uint32_t m = 0; m < n; ++m) {
+    ForEachPredecessor(s, m, [&](uint32_t, int32_t) { ++indegree[m]; });
+  }
+  std::vector<uint32_t> order;
+  order.reserve(n);
+  for (uint32_t m = 0; m < n; ++m) {
+    if (indegree[m] == 0) order.push_back(m);
+  }
+  // `order` doubles as Kahn's FIFO queue.
+  for (size_t head = 0; head < order.size(); ++head) {
+    ForEachSuccessor(s, order[head], [&](uint32_t t, int32_t) {
+      if (--indegree[t] == 0) order.push_back(t);
+    });
+  }
+  if (order.size() == n) {
+    s.topo_pos.resize(n);
+    for (uint32_t i = 0; i < n; ++i) s.topo_pos[order[i]] = i;
+    s.topo_order = std::move(order);
+    return {};
+  }
+  // Every milestone left has a predecessor that is left too: walk "depends on" edges from the
+  // first one until a milestone repeats; the loop is a cycle.
+  uint32_t start = 0;
+  while (indegree[start] == 0) ++start;
+  absl::flat_hash_map<uint32_t, size_t> seen;
+  std::vector<uint32_t> walk;
+  uint32_t v = start;
+  while (!seen.contains(v)) {
+    seen[v] = walk.size();
+    walk.push_back(v);
+    uint32_t next = kNone;
+    ForEachPredecessor(s, v, [&](uint32_t q, int32_t) {
+      if (next == kNone && indegree[q] != 0) next = q;
+    });
+    v = next;
+  }
+  std::vector<uint32_t> cycle(walk.begin() + static_cast<ptrdiff_t>(seen[v]), walk.end());
+  return RotateToSmallestId(s, std::move(cycle));
+}
+
+absl::Status FullSchedule(PortfolioState& s) {
+  const size_t n = s.milestones.size();
+  s.es.resize(n);
+  s.ef.resize(n);
+  s.lf.resize(n);
+  const int32_t max_day = s.calendar->MaxIndex();
+  for (uint32_t m : s.topo_order) {
+    if (!ComputeForward(s, m, max_day)) return OutOfRangeError(s, m);
+  }
+  for (ProjectRec& p : s.projects) p.end_i = ProjectEnd(s, p);
+  for (auto it = s.topo_order.rbegin(); it != s.topo_order.rend(); ++it) ComputeBackward(s, *it);
+  return absl::OkStatus();
+}
+
+void BeginChange(PortfolioState& s) {
+  s.undo.clear();
+  s.project_undo.clear();
+  if (s.touched.size() < s.milestones.size()) s.touched.resize(s.milestones.size(), 0);
+  if (++s.change_generation == 0) {
+    std::fill(s.touched.begin(), s.touched.end(), 0);
+    s.change_generation = 1;
+  }
+}
+
+void Touch(PortfolioState& s, uint32_t m) {
+  if (s.touched[m] == s.change_generation) return;
+  s.touched[m] = s.change_generation;
+  s.undo.push_back(UndoEntry{m, s.es[m], s.ef[m], s.lf[m], s.StartDay(m), s.FinishDay(m)});
+}
+
+void RollBack(PortfolioState& s) {
+  for (auto it = s.undo.rbegin(); it != s.undo.rend(); ++it) {
+    s.es[it->milestone] = it->es;
+    s.ef[it->milestone] = it->ef;
+    s.lf[it->milestone] = it->lf;
+  }
+  for (auto it = s.project_undo.rbegin(); it != s.project_undo.rend(); ++it) {
+    s.projects[it->first].end_i = it->second;
+  }
+  s.undo.clear();
+  s.project_undo.clear();
+}
+
+absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
+                                         const std::vector<uint32_t>& forward_seeds,
+                                         const std::vector<uint32_t>& backward_seeds) {
+  ScheduleDelta delta;
+  const int32_t max_day = s.calendar->MaxIndex();
+  using Item = std::pair<uint32_t, uint32_t>;  // (topological position, milestone)
+  std::vector<Item> heap;
+  std::vector<uint32_t> projects;  // projects whose milestones' finishes may have moved
+
+  // Forward: in topological order (a min-heap on position), from the seeds through every
+  // milestone whose predecessor's finish point moved.
+  uint32_t gen = NextGeneration(s);
+  auto min_first = [](const Item& a, const Item& b) { return a.first > b.first; };
+  auto push_forward = [&](uint32_t m) {
+    if (s.stamp[m] == gen) return;
+    s.stamp[m] = gen;
+    heap.emplace_back(s.topo_pos[m], m);
+    std::push_heap(heap.begin(), heap.end(), min_first);
+  };
+  for (uint32_t m : forward_seeds) push_forward(m);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), min_first);
+    uint32_t m = heap.back().second;
+    heap.pop_back();
+    ++delta.recomputed;
+    Touch(s, m);
+    int32_t old_es = s.es[m], old_ef = s.ef[m];
+    if (!ComputeForward(s, m, max_day)) {
+      absl::Status error = OutOfRangeError(s, m);
+      RollBack(s);
+      return error;
+    }
+    if (s.es[m] != old_es || s.ef[m] != old_ef) projects.push_back(s.milestones[m].project);
+    if (s.ef[m] != old_ef) ForEachSuccessor(s, m, [&](uint32_t t, int32_t) { push_forward(t); });
+  }
+  // Seeds of a duration edit change EFi without moving ES; their project's end may move too.
+  for (uint32_t m : forward_seeds) projects.push_back(s.milestones[m].project);
+  for (uint32_t m : backward_seeds) projects.push_back(s.milestones[m].project);
+  std::sort(projects.begin(), projects.end());
+  projects.erase(std::unique(projects.begin(), projects.end()), projects.end());
+
+  // Backward: in reverse topological order (a max-heap on position). A milestone's latest
+  // finish depends on its successors' latest starts and its project's end.
+  gen = NextGeneration(s);
+  auto max_first = [](const Item& a, const Item& b) { return a.first < b.first; };
+  auto push_backward = [&](uint32_t m) {
+    if (s.stamp[m] == gen) return;
+    s.stamp[m] = gen;
+    heap.emplace_back(s.topo_pos[m], m);
+    std::push_heap(heap.begin(), heap.end(), max_first);
+  };
+  auto seed_backward = [&](uint32_t m) {
+    push_backward(m);
+    // The seed's own latest start may have moved (its duration or links changed): its
+    // predecessors are recomputed whether or not its latest finish moves.
+    ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
+  };
+  for (uint32_t p : projects) {
+    ProjectRec& rec = s.projects[p];
+    int32_t end = ProjectEnd(s, rec);
+    if (end != rec.end_i) {
+      s.project_undo.emplace_back(p, rec.end_i);
+      rec.end_i = end;
+      for (uint32_t m : rec.milestones) seed_backward(m);
+    }
+  }
+  for (uint32_t m : backward_seeds) seed_backward(m);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), max_first);
+    uint32_t m = heap.back().second;
+    heap.pop_back();
+    ++delta.recomputed;
+    Touch(s, m);
+    int32_t old_lf = s.lf[m];
+    ComputeBackward(s, m);
+    if (s.lf[m] != old_lf) ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
+  }
+
+  for (const UndoEntry& u : s.undo) {
+    if (s.StartDay(u.milestone) != u.start_day || s.FinishDay(u.milestone) != u.finish_day) {
+      delta.moved.emplace_back(s.milestones[u.milestone].id);
+    }
+  }
+  std::sort(delta.moved.begin(), delta.moved.end());
+  return delta;
+}
+
+std::vector<uint32_t> InsertLinkOrder(PortfolioState& s, uint32_t pred, uint32_t succ) {
+  const uint32_t lower = s.topo_pos[succ], upper = s.topo_pos[pred];
+  if (upper < lower) return {};
+  // Forward from succ within [lower, upper]: reaching pred means pred already depends on succ.
+  uint32_t gen = NextGeneration(s);
+  absl::flat_hash_map<uint32_t, uint32_t> parent;
+  std::vector<uint32_t> forward, stack = {succ};
+  s.stamp[succ] = gen;
+  while (!stack.empty()) {
+    uint32_t v = stack.back();
+    stack.pop_back();
+    forward.push_back(v);
+    bool cycle = false;
+    ForEachSuccessor(s, v, [&](uint32_t t, int32_t) {
+      if (cycle || s.stamp[t] == gen || s.topo_pos[t] > upper) return;
+      s.stamp[t] = gen;
+      parent[t] = v;
+      if (t == pred) {
+        cycle = true;
+        return;
+      }
+      stack.push_back(t);
+    });
+    if (cycle) {
+      // Path succ -> ... -> pred along successors; read as "depends on" it runs backwards, and
+      // the new link closes it: succ depends on pred.
+      std::vector<uint32_t> cyc = {succ};
+      for (uint32_t w = pred; w != succ; w = parent[w]) cyc.push_back(w);
+      return RotateToSmallestId(s, std::move(cyc));
+    }
+  }
+  // Backward from pred within [lower, upper].
+  std::vector<uint32_t> backward;
+  stack = {pred};
+  s.stamp[pred] = gen;
+  while (!stack.empty()) {
+    uint32_t v = stack.back();
+    stack.pop_back();
+    backward.push_back(v);
+    ForEachPredecessor(s, v, [&](uint32_t q, int32_t) {
+      if (s.stamp[q] == gen || s.topo_pos[q] < lower) return;
+      s.stamp[q] = gen;
+      stack.push_back(q);
+    });
+  }
+  auto by_pos = [&](uint32_t a, uint32_t b) { return s.topo_pos[a] < s.topo_pos[b]; };
+  std::sort(forward.begin(), forward.end(), by_pos);
+  std::sort(backward.begin(), backward.end(), by_pos);
+  std::vector<uint32_t> slots;
+  slots.reserve(forward.size() + backward.size());
+  for (uint32_t v : backward) slots.push_back(s.topo_pos[v]);
+  for (uint32_t v : forward) slots.push_back(s.topo_pos[v]);
+  std::sort(slots.begin(), slots.end());
+  size_t i = 0;
+  for (uint32_t v : backward) s.topo_pos[v] = slots[i++];
+  for (uint32_t v : forward) s.topo_pos[v] = slots[i++];
+  for (uint32_t v : backward) s.topo_order[s.topo_pos[v]] = v;
+  for (uint32_t v : forward) s.topo_order[s.topo_pos[v]] = v;
+  return {};
+}
+
+std::vector<uint32_t> CriticalPath(const PortfolioState& s, uint32_t p) {
+  const ProjectRec& rec = s.projects[p];
+  auto better = [&](uint32_t cand, uint32_t best) {
+    return best == kNone || s.milestones[cand].id < s.milestones[best].id;
+  };
+  uint32_t current = kNone;
+  for (uint32_t m : rec.milestones) {
+    if (s.Slack(m) == 0 && s.EfI(m) == rec.end_i && better(m, current)) current = m;
+  }
+  std::vector<uint32_t> path;
+  while (current != kNone) {
+    path.push_back(current);
+    uint32_t next = kNone;
+    const int32_t es_i = s.EsI(current);
+    ForEachPredecessor(s, current, [&](uint32_t q, int32_t lag) {
+      if (s.milestones[q].project == p && s.Slack(q) == 0 && s.EfI(q) + lag == es_i &&
+          better(q, next)) {
+        next = q;
+      }
+    });
+    current = next;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+}  // namespace handoff::internal

@@ -1,0 +1,54 @@
+// Private: the scheduling passes of spec SCHEDULING.md over a PortfolioState.
+#ifndef HANDOFF_SRC_SCHEDULE_SCHEDULER_H_
+#define HANDOFF_SRC_SCHEDULE_SCHEDULER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "handoff/portfolio.h"
+#include "src/graph/portfolio_state.h"
+
+namespace handoff::internal {
+
+// Computes a topological order of every milestone along active dependency edges (Kahn's
+// algorithm, ties in ordinal order) into s.topo_order / s.topo_pos. When the links form a
+// cycle, leaves the order untouched and returns one cycle as milestone ordinals in "depends on"
+// order, rotated to start at the smallest id; returns an empty vector on success.
+std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s);
+
+// Forward pass, project ends and backward pass over s.topo_order. OutOfRange (naming the
+// milestone) when a date would pass 9999-12-31; the schedule arrays are then unspecified.
+absl::Status FullSchedule(PortfolioState& s);
+
+// Starts an incremental change: clears the undo log. Call before Touch and the edit.
+void BeginChange(PortfolioState& s);
+// Records milestone `m`'s schedule values (and its dates, computed with its current duration)
+// the first time it is touched in this change.
+void Touch(PortfolioState& s, uint32_t m);
+// Re-forecasts incrementally after an edit: recomputes earliest dates from `forward_seeds`
+// through everything whose finish moved, project ends, then latest dates from `backward_seeds`
+// and from every project whose end moved. On OutOfRange restores every schedule value touched
+// and returns the error (the caller reverts its edit). On success reports the moves.
+absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
+                                         const std::vector<uint32_t>& forward_seeds,
+                                         const std::vector<uint32_t>& backward_seeds);
+// Restores every value recorded since BeginChange.
+void RollBack(PortfolioState& s);
+
+// Keeps s.topo_order valid after adding the active link pred -> succ (Pearce-Kelly dynamic
+// topological order: only the positions between the two ends are reordered). When the link
+// would close a cycle, changes nothing and returns the cycle (as ComputeTopoOrder does,
+// including the new link); otherwise returns an empty vector. Call before activating the edge.
+std::vector<uint32_t> InsertLinkOrder(PortfolioState& s, uint32_t pred, uint32_t succ);
+
+// The critical path of project `p`, first to last (spec SCHEDULING.md).
+std::vector<uint32_t> CriticalPath(const PortfolioState& s, uint32_t p);
+
+// Formats a cycle of milestone ordinals as "A -> B -> A".
+std::string FormatCycle(const PortfolioState& s, const std::vector<uint32_t>& cycle);
+
+}  // namespace handoff::internal
+
+#endif  // HANDOFF_SRC_SCHEDULE_SCHEDULER_H_

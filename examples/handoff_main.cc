@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -81,15 +82,21 @@ int Fail(const std::string& file, const absl::Status& status) {
   }
 }
 
-absl::StatusOr<handoff::Portfolio> Load(const std::string& file) {
-  absl::StatusOr<std::string> text = handoff::ReadTextFile(file);
-  if (!text.ok()) {
-    // The file name is already in the message; ReadTextFile's NotFound is bad input (2).
-    return absl::Status(text.status().code() == absl::StatusCode::kNotFound
-                            ? absl::StatusCode::kInvalidArgument
-                            : text.status().code(),
-                        text.status().message());
+// Reads FILE. A file that is missing, unreadable or a directory is bad input (2); the message
+// names it.
+absl::StatusOr<std::string> ReadInput(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    return absl::InvalidArgumentError(file + ": is a directory, not a scenario file");
   }
+  absl::StatusOr<std::string> text = handoff::ReadTextFile(file);
+  if (!text.ok()) return absl::InvalidArgumentError(text.status().message());
+  return text;
+}
+
+absl::StatusOr<handoff::Portfolio> Load(const std::string& file) {
+  absl::StatusOr<std::string> text = ReadInput(file);
+  if (!text.ok()) return text.status();
   return handoff::LoadPortfolio(*text);
 }
 
@@ -196,7 +203,7 @@ std::string Display(const std::string& name, const std::string& id) {
 int Demo(const std::vector<std::string>& args) {
   if (args.size() > 1) return Usage("demo: takes at most one FILE");
   const std::string file = args.empty() ? HANDOFF_DEMO_SCENARIO : args[0];
-  absl::StatusOr<std::string> text = handoff::ReadTextFile(file);
+  absl::StatusOr<std::string> text = ReadInput(file);
   if (!text.ok()) return LoadFailed(file, text.status());
   absl::StatusOr<handoff::Scenario> scenario = handoff::ParseScenario(*text);
   if (!scenario.ok()) return Fail(file, scenario.status());
@@ -241,8 +248,8 @@ int Demo(const std::vector<std::string>& args) {
     absl::StrAppendFormat(&out, "   starts %s, ends %s, %d milestones\n",
                           handoff::FormatIsoDate(project.start), handoff::FormatIsoDate(end),
                           rows.size());
-    absl::StrAppendFormat(&out, "   %-10s %-28s %-10s %-10s %5s  %s\n", "id", "milestone", "start",
-                          "finish", "slack", "");
+    absl::StrAppendFormat(&out, "   %-10s %-28s %-10s %-10s %5s\n", "id", "milestone", "start",
+                          "finish", "slack");
     for (size_t i = 0; i < rows.size(); ++i) {
       const handoff::Milestone& m = project.milestones[i];
       std::string flags;
@@ -250,9 +257,13 @@ int Demo(const std::vector<std::string>& args) {
       if (m.customer_visible) flags += flags.empty() ? "customer" : ", customer";
       if (m.duration_days == 0) flags += flags.empty() ? "checkpoint" : ", checkpoint";
       std::string name = m.name.size() > 28 ? m.name.substr(0, 27) + "~" : m.name;
-      absl::StrAppendFormat(&out, "   %-10s %-28s %-10s %-10s %5d  %s\n", m.id.value(), name,
-                            handoff::FormatIsoDate(rows[i].start),
-                            handoff::FormatIsoDate(rows[i].finish), rows[i].slack_days, flags);
+      std::string line = absl::StrFormat("   %-10s %-28s %-10s %-10s %5d  %s", m.id.value(), name,
+                                         handoff::FormatIsoDate(rows[i].start),
+                                         handoff::FormatIsoDate(rows[i].finish),
+                                         rows[i].slack_days, flags);
+      line.erase(line.find_last_not_of(' ') + 1);
+      out += line;
+      out += '\n';
     }
     std::vector<handoff::MilestoneId> path = *portfolio->CriticalPath(pid);
     out += "   critical path:";

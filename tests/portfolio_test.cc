@@ -172,7 +172,8 @@ INSTANTIATE_TEST_SUITE_P(
                   s.projects[1].milestones[2].duration_days = 100000;
                 },
                 absl::StatusCode::kOutOfRange,
-                "milestone \"P2.M3\": its finish would fall after 9999-12-31"}),
+                "/projects/1/milestones/2: milestone \"P2.M3\": its finish would fall after "
+                "9999-12-31"}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) { return param_info.param.name; });
 
 TEST(PortfolioTest, RefusedEditsChangeNothing) {

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "boost/date_time/gregorian/gregorian_types.hpp"
+#include "handoff/time_zone.h"
 
 namespace handoff {
 
@@ -102,6 +103,8 @@ class WorkingCalendar {
   Date DayAt(int32_t k) const;
   // Returns the ordinal of the last working day on or before 9999-12-31.
   int32_t MaxIndex() const { return max_index_; }
+  // Returns the parsed time zone.
+  const TimeZone& time_zone() const { return time_zone_; }
 
  private:
   WorkingCalendar() = default;
@@ -114,6 +117,7 @@ class WorkingCalendar {
   int32_t per_week_ = 0;                  // working weekdays per week
   std::vector<int64_t> holiday_ordinals_;  // weekday ordinals of holidays on working weekdays
   int32_t max_index_ = 0;
+  TimeZone time_zone_;
 };
 
 }  // namespace handoff

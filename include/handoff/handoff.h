@@ -13,5 +13,6 @@
 #include "handoff/model.h"     // IWYU pragma: export
 #include "handoff/portfolio.h" // IWYU pragma: export
 #include "handoff/scenario.h"  // IWYU pragma: export
+#include "handoff/time_zone.h" // IWYU pragma: export
 
 #endif  // HANDOFF_HANDOFF_H_

@@ -37,17 +37,6 @@ bool ParseClock(std::string_view text, int* minutes) {
   return true;
 }
 
-// Accepts "Z", "+HH:MM", "-HH:MM" (and "+HH"); up to 18 hours either way.
-bool IsFixedOffset(std::string_view tz) {
-  if (tz == "Z") return true;
-  if (tz.size() != 3 && tz.size() != 6) return false;
-  if (tz[0] != '+' && tz[0] != '-') return false;
-  int h = 0, m = 0;
-  if (!ParseDigits(tz.substr(1, 2), &h)) return false;
-  if (tz.size() == 6 && (tz[3] != ':' || !ParseDigits(tz.substr(4, 2), &m))) return false;
-  return h <= 18 && m <= 59 && h * 60 + m <= 18 * 60;
-}
-
 }  // namespace
 
 std::string_view WeekdayName(Weekday day) { return kWeekdayNames[static_cast<int>(day)]; }
@@ -144,11 +133,12 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::Create(const CalendarSpec& spec
                        FormatTimeRange(spec.hours[i - 1]), "\" (hours must be sorted)"));
     }
   }
-  if (!IsFixedOffset(spec.timezone)) {
-    return absl::InvalidArgumentError(internal::Cat(
-        "timezone: \"", spec.timezone,
-        "\" is not a fixed offset such as \"+08:00\", \"-05:30\" or \"Z\""));
+  absl::StatusOr<TimeZone> tz = TimeZone::Parse(spec.timezone);
+  if (!tz.ok()) {
+    return absl::InvalidArgumentError(
+        internal::Cat("timezone: ", internal::StdView(tz.status().message())));
   }
+  cal.time_zone_ = *tz;
   std::sort(cal.spec_.holidays.begin(), cal.spec_.holidays.end());
   cal.spec_.holidays.erase(std::unique(cal.spec_.holidays.begin(), cal.spec_.holidays.end()),
                            cal.spec_.holidays.end());

@@ -391,7 +391,17 @@ absl::StatusOr<Portfolio> Portfolio::Create(const PortfolioSpec& spec) {
         internal::Cat(at, "milestone \"", state->milestones[from].id, "\": dependency cycle ",
                      internal::FormatCycle(*state, cycle)));
   }
-  HANDOFF_RETURN_IF_ERROR(internal::FullSchedule(*state));
+  uint32_t failed = kNone;
+  absl::Status scheduled = internal::FullSchedule(*state, &failed);
+  if (!scheduled.ok()) {
+    if (failed == kNone) return scheduled;
+    const uint32_t p = state->milestones[failed].project;
+    const std::vector<uint32_t>& members = state->projects[p].milestones;
+    const size_t j = static_cast<size_t>(
+        std::find(members.begin(), members.end(), failed) - members.begin());
+    return absl::Status(scheduled.code(),
+                        internal::Cat(At(MilestonePath(p, j)), internal::StdView(scheduled.message())));
+  }
   return Portfolio(std::move(state));
 }
 

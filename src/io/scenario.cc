@@ -1,5 +1,6 @@
 #include "handoff/scenario.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -7,6 +8,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "src/internal/strings.h"
 #include "nlohmann/json.hpp"
@@ -21,6 +23,9 @@ using nlohmann::json;
 constexpr int kMaxDepth = 64;
 
 struct TooDeep {};
+struct DuplicateKey {
+  std::string key;
+};
 
 std::string TypeName(const json& j) {
   switch (j.type()) {
@@ -291,37 +296,44 @@ absl::Status ParseProjects(const json& j, std::vector<Project>* out) {
   return absl::OkStatus();
 }
 
-// Line and column (1-based) of byte offset `pos` in `text`.
-std::string Where(std::string_view text, size_t pos) {
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < pos && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return internal::Cat("line ", line, ", column ", column);
-}
-
 }  // namespace
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view text) {
   json doc;
   try {
-    json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
+    // Reject over-deep nesting before it costs stack, and a member repeated in one object (the
+    // parser would silently keep the last one, hiding a likely mistake).
+    std::vector<std::vector<std::string>> keys;
+    json::parser_callback_t check = [&keys](int depth, json::parse_event_t event, json& parsed) {
       if (depth > kMaxDepth) throw TooDeep{};
+      if (event == json::parse_event_t::object_start) {
+        keys.emplace_back();
+      } else if (event == json::parse_event_t::object_end) {
+        if (!keys.empty()) keys.pop_back();
+      } else if (event == json::parse_event_t::key && !keys.empty()) {
+        std::string key = parsed.get<std::string>();
+        std::vector<std::string>& seen = keys.back();
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) throw DuplicateKey{key};
+        seen.push_back(std::move(key));
+      }
       return true;
     };
-    doc = json::parse(text.begin(), text.end(), limit_depth);
+    doc = json::parse(text.begin(), text.end(), check);
   } catch (const json::parse_error& e) {
+    // nlohmann's message reads "... parse error at line L, column C: <reason>": keep the
+    // position and the reason, drop the exception's own prefix.
     std::string what = e.what();
-    // nlohmann's message repeats the position; keep its reason only.
-    size_t colon = what.rfind(": ");
-    std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+    size_t at = what.find("line ");
+    std::string where = "line ?, column ?", reason = what;
+    if (at != std::string::npos) {
+      size_t colon = what.find(": ", at);
+      where = what.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
+      if (colon != std::string::npos) reason = what.substr(colon + 2);
+    }
+    return absl::InvalidArgumentError(internal::Cat(where, ": invalid JSON: ", reason));
+  } catch (const DuplicateKey& d) {
     return absl::InvalidArgumentError(
-        internal::Cat(Where(text, e.byte == 0 ? 0 : e.byte - 1), ": invalid JSON: ", reason));
+        internal::Cat("invalid JSON: member \"", d.key, "\" appears twice in one object"));
   } catch (const TooDeep&) {
     return absl::InvalidArgumentError(
         internal::Cat("invalid JSON: nested deeper than ", kMaxDepth, " levels"));
@@ -425,7 +437,8 @@ std::string WriteScenario(const PortfolioSpec& spec) {
     }
     doc["projects"].push_back(std::move(o));
   }
-  return doc.dump(2) + "\n";
+  // Names from a host may not be valid UTF-8: replace bad bytes rather than throw.
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 absl::StatusOr<std::string> ReadTextFile(const std::string& path) {

@@ -143,14 +143,17 @@ std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
   return RotateToSmallestId(s, std::move(cycle));
 }
 
-absl::Status FullSchedule(PortfolioState& s) {
+absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
   const size_t n = s.milestones.size();
   s.es.resize(n);
   s.ef.resize(n);
   s.lf.resize(n);
   const int32_t max_day = s.calendar->MaxIndex();
   for (uint32_t m : s.topo_order) {
-    if (!ComputeForward(s, m, max_day)) return OutOfRangeError(s, m);
+    if (!ComputeForward(s, m, max_day)) {
+      if (failed != nullptr) *failed = m;
+      return OutOfRangeError(s, m);
+    }
   }
   for (ProjectRec& p : s.projects) p.end_i = ProjectEnd(s, p);
   for (auto it = s.topo_order.rbegin(); it != s.topo_order.rend(); ++it) ComputeBackward(s, *it);

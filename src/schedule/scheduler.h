@@ -19,8 +19,9 @@ namespace handoff::internal {
 std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s);
 
 // Forward pass, project ends and backward pass over s.topo_order. OutOfRange (naming the
-// milestone) when a date would pass 9999-12-31; the schedule arrays are then unspecified.
-absl::Status FullSchedule(PortfolioState& s);
+// milestone, whose ordinal goes to `*failed` when given) when a date would pass 9999-12-31; the
+// schedule arrays are then unspecified.
+absl::Status FullSchedule(PortfolioState& s, uint32_t* failed = nullptr);
 
 // Starts an incremental change: clears the undo log. Call before Touch and the edit.
 void BeginChange(PortfolioState& s);

@@ -239,12 +239,11 @@ int Demo(const std::vector<std::string>& args) {
     }
     handoff::Date end = project.start;
     for (const auto& r : rows) end = std::max(end, r.finish);
-    std::string account = project.account.empty()
-                              ? "(no account)"
-                              : Display(account_names[project.account.value()],
-                                        project.account.value());
-    absl::StrAppendFormat(&out, "\n== %s — account %s, PM %s\n",
-                          Display(project.name, pid.value()), account, person(project.pm));
+    std::string account = project.account.empty() ? "(no account)"
+                                                  : Display(account_names[project.account.value()],
+                                                            project.account.value());
+    absl::StrAppendFormat(&out, "\n== %s — account %s, PM %s\n", Display(project.name, pid.value()),
+                          account, person(project.pm));
     absl::StrAppendFormat(&out, "   starts %s, ends %s, %d milestones\n",
                           handoff::FormatIsoDate(project.start), handoff::FormatIsoDate(end),
                           rows.size());
@@ -257,10 +256,10 @@ int Demo(const std::vector<std::string>& args) {
       if (m.customer_visible) flags += flags.empty() ? "customer" : ", customer";
       if (m.duration_days == 0) flags += flags.empty() ? "checkpoint" : ", checkpoint";
       std::string name = m.name.size() > 28 ? m.name.substr(0, 27) + "~" : m.name;
-      std::string line = absl::StrFormat("   %-10s %-28s %-10s %-10s %5d  %s", m.id.value(), name,
-                                         handoff::FormatIsoDate(rows[i].start),
-                                         handoff::FormatIsoDate(rows[i].finish),
-                                         rows[i].slack_days, flags);
+      std::string line =
+          absl::StrFormat("   %-10s %-28s %-10s %-10s %5d  %s", m.id.value(), name,
+                          handoff::FormatIsoDate(rows[i].start),
+                          handoff::FormatIsoDate(rows[i].finish), rows[i].slack_days, flags);
       line.erase(line.find_last_not_of(' ') + 1);
       out += line;
       out += '\n';

@@ -12,7 +12,8 @@ int main() {
   handoff::Project p;
   p.id = handoff::ProjectId("P1");
   p.start = Date(2027, 1, 1);  // a holiday: the project starts on Monday 2027-01-04
-  auto add = [&](const char* id, const char* name, int days, std::vector<handoff::Dependency> deps) {
+  auto add = [&](const char* id, const char* name, int days,
+                 std::vector<handoff::Dependency> deps) {
     handoff::Milestone m;
     m.id = MilestoneId(id);
     m.name = name;

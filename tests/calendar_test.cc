@@ -1,8 +1,9 @@
+#include "handoff/calendar.h"
+
 #include <random>
 #include <set>
 
 #include "gtest/gtest.h"
-#include "handoff/calendar.h"
 
 namespace handoff {
 namespace {

@@ -1,23 +1,23 @@
 // The portfolio graph: validation before anything is kept, impact queries, and edits that
 // change nothing on error.
+#include "handoff/portfolio.h"
+
 #include <functional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "handoff/portfolio.h"
 #include "tests/support/spec_builder.h"
 
 namespace handoff {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::AddMilestone;
 using testing::AddProject;
 using testing::D;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 std::string Message(const absl::Status& s) { return std::string(s.message()); }
 
@@ -154,7 +154,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "/projects/0/milestones/0/depends_on/0/id: milestone \"P1.M1\": dependency cycle "
                 "P1.M1 -> P2.M2 -> P2.M1 -> P1.M1"},
         BadCase{"MissingStart", [](PortfolioSpec& s) { s.projects[1].start = Date(); },
-                absl::StatusCode::kInvalidArgument, "/projects/1/start: project \"P2\": start is required"},
+                absl::StatusCode::kInvalidArgument,
+                "/projects/1/start: project \"P2\": start is required"},
         BadCase{"EmptyMilestoneId",
                 [](PortfolioSpec& s) { s.projects[1].milestones[0].id = MilestoneId(); },
                 absl::StatusCode::kInvalidArgument,
@@ -185,7 +186,8 @@ TEST(PortfolioTest, RefusedEditsChangeNothing) {
     for (const Project& pr : p->ToSpec().projects) {
       for (const Milestone& m : pr.milestones) {
         absl::StrAppend(&out, m.id.value(), ":", m.duration_days, ":");
-        for (const Dependency& d : m.depends_on) absl::StrAppend(&out, d.id.value(), "+", d.lag_days);
+        for (const Dependency& d : m.depends_on)
+          absl::StrAppend(&out, d.id.value(), "+", d.lag_days);
         out += ";";
       }
     }

@@ -36,7 +36,15 @@ namespace handoff {
 using Date = boost::gregorian::date;
 
 // Weekdays in ISO order. The numeric values are part of the on-disk format; never renumber.
-enum class Weekday : uint8_t { kMon = 0, kTue = 1, kWed = 2, kThu = 3, kFri = 4, kSat = 5, kSun = 6 };
+enum class Weekday : uint8_t {
+  kMon = 0,
+  kTue = 1,
+  kWed = 2,
+  kThu = 3,
+  kFri = 4,
+  kSat = 5,
+  kSun = 6
+};
 
 // Returns the three-letter name used in scenario files ("Mon" .. "Sun").
 std::string_view WeekdayName(Weekday day);
@@ -112,9 +120,9 @@ class WorkingCalendar {
   int64_t WeekdayOrdinal(Date date) const;
 
   CalendarSpec spec_;
-  std::array<bool, 7> working_{};         // by Weekday
-  std::array<int32_t, 8> prefix_{};      // working weekdays in [Mon, day) of a week
-  int32_t per_week_ = 0;                  // working weekdays per week
+  std::array<bool, 7> working_{};          // by Weekday
+  std::array<int32_t, 8> prefix_{};        // working weekdays in [Mon, day) of a week
+  int32_t per_week_ = 0;                   // working weekdays per week
   std::vector<int64_t> holiday_ordinals_;  // weekday ordinals of holidays on working weekdays
   int32_t max_index_ = 0;
   TimeZone time_zone_;

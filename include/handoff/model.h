@@ -65,10 +65,10 @@ struct Dependency {
 
 struct Milestone {
   MilestoneId id;
-  std::string name;                 // optional display name
-  int32_t duration_days = 0;        // >= 0; 0 makes the milestone a checkpoint
-  bool customer_visible = false;    // does the account's customer see this milestone?
-  PersonId owner;                   // optional; receives the feedback about this milestone
+  std::string name;               // optional display name
+  int32_t duration_days = 0;      // >= 0; 0 makes the milestone a checkpoint
+  bool customer_visible = false;  // does the account's customer see this milestone?
+  PersonId owner;                 // optional; receives the feedback about this milestone
   std::vector<Dependency> depends_on;
 };
 

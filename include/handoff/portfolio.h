@@ -45,10 +45,10 @@ class PortfolioState;
 struct MilestoneSchedule {
   MilestoneId id;
   ProjectId project;
-  Date start;             // earliest start (for a checkpoint, its date)
-  Date finish;            // earliest finish, inclusive
-  int32_t slack_days = 0; // total slack in working days, >= 0
-  bool critical = false;  // slack_days == 0
+  Date start;              // earliest start (for a checkpoint, its date)
+  Date finish;             // earliest finish, inclusive
+  int32_t slack_days = 0;  // total slack in working days, >= 0
+  bool critical = false;   // slack_days == 0
   friend bool operator==(const MilestoneSchedule&, const MilestoneSchedule&) = default;
 };
 
@@ -72,9 +72,9 @@ struct ImpactEntry {
 // projects.
 struct Impact {
   MilestoneId milestone;
-  std::vector<ImpactEntry> downstream;    // sorted by id; excludes `milestone` itself
+  std::vector<ImpactEntry> downstream;        // sorted by id; excludes `milestone` itself
   std::vector<MilestoneId> customer_visible;  // the customer-visible part of `downstream`
-  std::vector<AccountId> accounts;        // accounts of the customer-visible ones, sorted
+  std::vector<AccountId> accounts;            // accounts of the customer-visible ones, sorted
 };
 
 // Portfolio

@@ -1,9 +1,10 @@
+#include "handoff/calendar.h"
+
 #include <algorithm>
 #include <cstdio>
 
-#include "src/internal/strings.h"
 #include "absl/strings/str_format.h"
-#include "handoff/calendar.h"
+#include "src/internal/strings.h"
 
 namespace handoff {
 namespace {
@@ -53,8 +54,9 @@ Weekday WeekdayOf(Date date) { return static_cast<Weekday>(DayNumber(date) % 7);
 
 absl::StatusOr<Date> ParseIsoDate(std::string_view text) {
   int y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseDigits(text.substr(0, 4), &y) ||
-      !ParseDigits(text.substr(5, 2), &m) || !ParseDigits(text.substr(8, 2), &d)) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+      !ParseDigits(text.substr(0, 4), &y) || !ParseDigits(text.substr(5, 2), &m) ||
+      !ParseDigits(text.substr(8, 2), &d)) {
     return absl::InvalidArgumentError(
         internal::Cat("\"", text, "\" is not an ISO date (expected YYYY-MM-DD)"));
   }
@@ -62,9 +64,9 @@ absl::StatusOr<Date> ParseIsoDate(std::string_view text) {
     return absl::InvalidArgumentError(
         internal::Cat("date ", text, " is out of range (1900-01-01 to 9999-12-31)"));
   }
-  if (m < 1 || m > 12 || d < 1 || d > boost::gregorian::gregorian_calendar::end_of_month_day(
-                                           static_cast<unsigned short>(y),
-                                           static_cast<unsigned short>(m))) {
+  if (m < 1 || m > 12 || d < 1 ||
+      d > boost::gregorian::gregorian_calendar::end_of_month_day(static_cast<unsigned short>(y),
+                                                                 static_cast<unsigned short>(m))) {
     return absl::InvalidArgumentError(internal::Cat("date ", text, " does not exist"));
   }
   return Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m),
@@ -73,8 +75,8 @@ absl::StatusOr<Date> ParseIsoDate(std::string_view text) {
 
 std::string FormatIsoDate(Date date) {
   auto ymd = date.year_month_day();
-  return absl::StrFormat("%04d-%02d-%02d", static_cast<int>(ymd.year),
-                         static_cast<int>(ymd.month), static_cast<int>(ymd.day));
+  return absl::StrFormat("%04d-%02d-%02d", static_cast<int>(ymd.year), static_cast<int>(ymd.month),
+                         static_cast<int>(ymd.day));
 }
 
 absl::StatusOr<TimeRange> ParseTimeRange(std::string_view text) {
@@ -124,13 +126,13 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::Create(const CalendarSpec& spec
   for (size_t i = 0; i < spec.hours.size(); ++i) {
     const TimeRange& r = spec.hours[i];
     if (r.begin_minute < 0 || r.end_minute > 24 * 60 || r.end_minute <= r.begin_minute) {
-      return absl::InvalidArgumentError(internal::Cat("hours/", i, ": \"", FormatTimeRange(r),
-                                                     "\" is not a valid time range"));
+      return absl::InvalidArgumentError(
+          internal::Cat("hours/", i, ": \"", FormatTimeRange(r), "\" is not a valid time range"));
     }
     if (i > 0 && r.begin_minute < spec.hours[i - 1].end_minute) {
       return absl::InvalidArgumentError(
           internal::Cat("hours/", i, ": \"", FormatTimeRange(r), "\" overlaps or precedes \"",
-                       FormatTimeRange(spec.hours[i - 1]), "\" (hours must be sorted)"));
+                        FormatTimeRange(spec.hours[i - 1]), "\" (hours must be sorted)"));
     }
   }
   absl::StatusOr<TimeZone> tz = TimeZone::Parse(spec.timezone);
@@ -176,9 +178,8 @@ int32_t WorkingCalendar::IndexOf(Date date) const {
   // removing the holidays before it gives the number of working days before `date`, which is
   // the ordinal of the first working day >= date.
   int64_t o = WeekdayOrdinal(date);
-  int64_t before =
-      std::lower_bound(holiday_ordinals_.begin(), holiday_ordinals_.end(), o) -
-      holiday_ordinals_.begin();
+  int64_t before = std::lower_bound(holiday_ordinals_.begin(), holiday_ordinals_.end(), o) -
+                   holiday_ordinals_.begin();
   return static_cast<int32_t>(o - before);
 }
 

@@ -121,8 +121,9 @@ absl::StatusOr<TimeZone> TimeZone::Parse(std::string_view text) {
   }
   Cursor c{text};
   if (!Name(c)) {
-    return Bad(text, "is neither a fixed offset (\"+08:00\", \"-05:30\", \"Z\") nor a POSIX rule "
-                     "such as \"CET-1CEST,M3.5.0,M10.5.0/3\"");
+    return Bad(text,
+               "is neither a fixed offset (\"+08:00\", \"-05:30\", \"Z\") nor a POSIX rule "
+               "such as \"CET-1CEST,M3.5.0,M10.5.0/3\"");
   }
   if (!Hms(c, 24, &tz.std_west_)) return Bad(text, "the standard offset is missing or malformed");
   tz.dst_west_ = tz.std_west_;
@@ -161,8 +162,8 @@ absl::StatusOr<TimeZone> TimeZone::Parse(std::string_view text) {
 
 int64_t TimeZone::RuleLocal(const Rule& r, int year) {
   int64_t day = 0;
-  const bool leap = boost::gregorian::gregorian_calendar::is_leap_year(
-      static_cast<unsigned short>(year));
+  const bool leap =
+      boost::gregorian::gregorian_calendar::is_leap_year(static_cast<unsigned short>(year));
   switch (r.kind) {
     case Rule::kJulian1:  // 1..365, February 29 never counted
       day = DaysFromEpoch(year, 1, 1) + r.day - 1 + (leap && r.day >= 60 ? 1 : 0);

@@ -5,9 +5,9 @@
 #include <string>
 #include <utility>
 
-#include "src/internal/strings.h"
 #include "src/graph/portfolio_state.h"
 #include "src/internal/status_macros.h"
+#include "src/internal/strings.h"
 #include "src/schedule/scheduler.h"
 
 namespace handoff {
@@ -98,8 +98,8 @@ absl::Status BuildTables(const PortfolioSpec& spec, PortfolioState& s) {
     }
     if (role && s.people[i].role != *role) {
       return absl::InvalidArgumentError(internal::Cat(At(pointer), entity, ": ", field, " \"", id,
-                                                     "\": has role ", RoleName(s.people[i].role),
-                                                     ", not ", RoleName(*role)));
+                                                      "\": has role ", RoleName(s.people[i].role),
+                                                      ", not ", RoleName(*role)));
     }
     *out = i;
     return absl::OkStatus();
@@ -138,13 +138,13 @@ absl::Status BuildTables(const PortfolioSpec& spec, PortfolioState& s) {
       rec.account = s.account_index.Find(p.account.value());
       if (rec.account == kNone) {
         return absl::NotFoundError(internal::Cat(At(base + "/account"), entity, ": account \"",
-                                                p.account, "\": unknown account"));
+                                                 p.account, "\": unknown account"));
       }
     }
     HANDOFF_RETURN_IF_ERROR(find_person(p.pm, base + "/pm", entity, "pm", Role::kPm, &rec.pm));
     if (p.start.is_special()) {
-      return absl::InvalidArgumentError(internal::Cat(At(base + "/start"), entity,
-                                                     ": start is required"));
+      return absl::InvalidArgumentError(
+          internal::Cat(At(base + "/start"), entity, ": start is required"));
     }
     rec.start = p.start;
     rec.start_index = s.calendar->IndexOf(p.start);
@@ -162,9 +162,9 @@ absl::Status BuildTables(const PortfolioSpec& spec, PortfolioState& s) {
       }
       std::string mentity = internal::Cat("milestone \"", m.id, "\"");
       if (m.duration_days < 0 || m.duration_days > kMaxDays) {
-        return absl::InvalidArgumentError(
-            internal::Cat(At(mbase + "/duration_days"), mentity, ": duration_days ",
-                         m.duration_days, " is out of range (0 to ", kMaxDays, ")"));
+        return absl::InvalidArgumentError(internal::Cat(At(mbase + "/duration_days"), mentity,
+                                                        ": duration_days ", m.duration_days,
+                                                        " is out of range (0 to ", kMaxDays, ")"));
       }
       MilestoneRec mrec;
       mrec.id = s.arena.Intern(m.id.value());
@@ -218,13 +218,13 @@ absl::Status CollectLinks(const PortfolioSpec& spec, const PortfolioState& s,
               internal::Cat(At(base + "/id"), entity, ": a milestone cannot depend on itself"));
         }
         if (std::find(preds.begin(), preds.end(), pred) != preds.end()) {
-          return absl::AlreadyExistsError(internal::Cat(
-              At(base + "/id"), entity, ": a second link to the same predecessor"));
+          return absl::AlreadyExistsError(
+              internal::Cat(At(base + "/id"), entity, ": a second link to the same predecessor"));
         }
         if (d.lag_days < 0 || d.lag_days > kMaxDays) {
-          return absl::InvalidArgumentError(internal::Cat(At(base + "/lag_days"), entity,
-                                                         ": lag_days ", d.lag_days,
-                                                         " is out of range (0 to ", kMaxDays, ")"));
+          return absl::InvalidArgumentError(
+              internal::Cat(At(base + "/lag_days"), entity, ": lag_days ", d.lag_days,
+                            " is out of range (0 to ", kMaxDays, ")"));
         }
         preds.push_back(pred);
         links->push_back(Link{pred, succ, d.lag_days, static_cast<uint32_t>(i),
@@ -240,8 +240,10 @@ void BuildGraph(PortfolioState& s, const std::vector<Link>& links) {
   // Count every vertex's degree first so each incidence list is allocated once, exactly.
   const size_t n = s.people.size() + s.accounts.size() + s.projects.size() + s.milestones.size();
   size_t e = links.size() + s.milestones.size();
-  for (const AccountRec& a : s.accounts) e += 1 + (a.ae != kNone ? 1 : 0);
-  for (const ProjectRec& p : s.projects) e += (p.pm != kNone ? 1 : 0);
+  for (const AccountRec& a : s.accounts) e += (a.ae != kNone ? 1 : 0);
+  for (const ProjectRec& p : s.projects) {
+    e += (p.account != kNone ? 1 : 0) + (p.pm != kNone ? 1 : 0);
+  }
   for (const MilestoneRec& m : s.milestones) e += (m.owner != kNone ? 1 : 0);
   g.m_vertices.reserve(n);
   g.m_edges.reserve(e);
@@ -384,12 +386,12 @@ absl::StatusOr<Portfolio> Portfolio::Create(const PortfolioSpec& spec) {
     for (const Link& l : links) {
       if (l.succ == from && l.pred == to) {
         at = At(internal::Cat(MilestonePath(l.project_pos, l.milestone_pos), "/depends_on/",
-                             l.link_pos, "/id"));
+                              l.link_pos, "/id"));
       }
     }
     return absl::FailedPreconditionError(
         internal::Cat(at, "milestone \"", state->milestones[from].id, "\": dependency cycle ",
-                     internal::FormatCycle(*state, cycle)));
+                      internal::FormatCycle(*state, cycle)));
   }
   uint32_t failed = kNone;
   absl::Status scheduled = internal::FullSchedule(*state, &failed);
@@ -397,10 +399,10 @@ absl::StatusOr<Portfolio> Portfolio::Create(const PortfolioSpec& spec) {
     if (failed == kNone) return scheduled;
     const uint32_t p = state->milestones[failed].project;
     const std::vector<uint32_t>& members = state->projects[p].milestones;
-    const size_t j = static_cast<size_t>(
-        std::find(members.begin(), members.end(), failed) - members.begin());
-    return absl::Status(scheduled.code(),
-                        internal::Cat(At(MilestonePath(p, j)), internal::StdView(scheduled.message())));
+    const size_t j =
+        static_cast<size_t>(std::find(members.begin(), members.end(), failed) - members.begin());
+    return absl::Status(scheduled.code(), internal::Cat(At(MilestonePath(p, j)),
+                                                        internal::StdView(scheduled.message())));
   }
   return Portfolio(std::move(state));
 }
@@ -511,14 +513,13 @@ absl::StatusOr<Impact> Portfolio::ImpactOf(const MilestoneId& id) const {
   return impact;
 }
 
-absl::StatusOr<ScheduleDelta> Portfolio::SetDuration(const MilestoneId& id,
-                                                     int32_t duration_days) {
+absl::StatusOr<ScheduleDelta> Portfolio::SetDuration(const MilestoneId& id, int32_t duration_days) {
   PortfolioState& s = *state_;
   HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(s, id));
   if (duration_days < 0 || duration_days > kMaxDays) {
     return absl::InvalidArgumentError(internal::Cat("milestone \"", id, "\": duration_days ",
-                                                   duration_days, " is out of range (0 to ",
-                                                   kMaxDays, ")"));
+                                                    duration_days, " is out of range (0 to ",
+                                                    kMaxDays, ")"));
   }
   internal::BeginChange(s);
   internal::Touch(s, m);
@@ -540,8 +541,8 @@ absl::StatusOr<ScheduleDelta> Portfolio::AddLink(const MilestoneId& predecessor,
     return absl::InvalidArgumentError(entity + ": a milestone cannot depend on itself");
   }
   if (lag_days < 0 || lag_days > kMaxDays) {
-    return absl::InvalidArgumentError(internal::Cat(entity, ": lag_days ", lag_days,
-                                                   " is out of range (0 to ", kMaxDays, ")"));
+    return absl::InvalidArgumentError(
+        internal::Cat(entity, ": lag_days ", lag_days, " is out of range (0 to ", kMaxDays, ")"));
   }
   if (FindLink(s, pred, succ, false)) {
     return absl::AlreadyExistsError(entity + ": a second link to the same predecessor");
@@ -552,6 +553,7 @@ absl::StatusOr<ScheduleDelta> Portfolio::AddLink(const MilestoneId& predecessor,
         internal::Cat(entity, ": dependency cycle ", internal::FormatCycle(s, cycle)));
   }
   internal::Graph& g = *s.graph;
+  s.flat_stale = true;
   std::optional<internal::Graph::edge_descriptor> edge = FindLink(s, pred, succ, true);
   int32_t old_lag = 0;
   if (edge) {
@@ -582,9 +584,10 @@ absl::StatusOr<ScheduleDelta> Portfolio::RemoveLink(const MilestoneId& predecess
   std::optional<internal::Graph::edge_descriptor> edge = FindLink(s, pred, succ, false);
   if (!edge) {
     return absl::NotFoundError(internal::Cat("milestone \"", successor, "\": depends_on \"",
-                                            predecessor, "\": no such link"));
+                                             predecessor, "\": no such link"));
   }
   (*s.graph)[*edge].active = false;  // removing a constraint cannot push a date later
+  s.flat_stale = true;
   internal::BeginChange(s);
   return internal::Reforecast(s, {succ}, {pred});
 }

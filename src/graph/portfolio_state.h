@@ -96,8 +96,7 @@ struct MilestoneRec {
 template <typename Rec>
 class IdSet {
  public:
-  explicit IdSet(const std::vector<Rec>* table)
-      : set_(0, Hash{table}, Eq{table}) {}
+  explicit IdSet(const std::vector<Rec>* table) : set_(0, Hash{table}, Eq{table}) {}
   // Returns the ordinal of `id`, or kNone.
   uint32_t Find(std::string_view id) const {
     auto it = set_.find(id);
@@ -136,8 +135,11 @@ struct UndoEntry {
 
 class PortfolioState {
  public:
-  PortfolioState() : people_index(&people), account_index(&accounts), project_index(&projects),
-                     milestone_index(&milestones) {}
+  PortfolioState()
+      : people_index(&people),
+        account_index(&accounts),
+        project_index(&projects),
+        milestone_index(&milestones) {}
   PortfolioState(const PortfolioState&) = delete;
   PortfolioState& operator=(const PortfolioState&) = delete;
 
@@ -163,8 +165,18 @@ class PortfolioState {
   std::vector<uint32_t> topo_order;
   std::vector<uint32_t> topo_pos;
 
+  // A flat (CSR) copy of the active links, by milestone ordinal, for the full passes: they walk
+  // every link, and contiguous arrays keep that walk in cache where the adjacency lists do not.
+  // Link edits mark it stale; the next full pass rebuilds it from the graph.
+  struct FlatLinks {
+    std::vector<uint32_t> pred_begin, succ_begin;  // size milestones + 1
+    std::vector<uint32_t> preds, succs;            // milestone ordinals
+    std::vector<int32_t> pred_lag, succ_lag;
+  } flat;
+  bool flat_stale = true;
+
   // Scratch for incremental passes (generation-stamped so they never need clearing).
-  std::vector<uint32_t> stamp;    // visited / queued marks, one generation per traversal
+  std::vector<uint32_t> stamp;  // visited / queued marks, one generation per traversal
   uint32_t generation = 0;
   std::vector<uint32_t> touched;  // recorded in the undo log, one generation per change
   uint32_t change_generation = 0;

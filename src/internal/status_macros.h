@@ -10,9 +10,9 @@
 #define HANDOFF_CONCAT_(a, b) HANDOFF_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (an absl::Status) and returns it from the enclosing function when not OK.
-#define HANDOFF_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::absl::Status handoff_status_ = (expr);          \
+#define HANDOFF_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status handoff_status_ = (expr);           \
     if (!handoff_status_.ok()) return handoff_status_; \
   } while (0)
 

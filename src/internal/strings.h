@@ -23,8 +23,8 @@ void AppendPiece(std::string& out, const Id<Tag>& id) {
   out.append(id.value());
 }
 template <std::integral T>
-  requires(!std::same_as<T, char> && !std::same_as<T, bool>)
-void AppendPiece(std::string& out, T value) {
+requires(!std::same_as<T, char> && !std::same_as<T, bool>) void AppendPiece(std::string& out,
+                                                                            T value) {
   out.append(std::to_string(value));
 }
 
@@ -41,7 +41,9 @@ void Append(std::string* out, const Args&... args) {
 }
 
 // Converts Abseil's string_view (a Status message) to the standard one.
-inline std::string_view StdView(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+inline std::string_view StdView(absl::string_view s) {
+  return std::string_view(s.data(), s.size());
+}
 
 }  // namespace handoff::internal
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <optional>
@@ -10,9 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "src/internal/strings.h"
+#include "absl/container/flat_hash_set.h"
 #include "nlohmann/json.hpp"
 #include "src/internal/status_macros.h"
+#include "src/internal/strings.h"
 
 namespace handoff {
 namespace {
@@ -22,9 +24,9 @@ using nlohmann::json;
 // Deeper documents are rejected instead of risking the parser's stack.
 constexpr int kMaxDepth = 64;
 
-struct TooDeep {};
-struct DuplicateKey {
-  std::string key;
+// Thrown from the parser callback (and caught in ParseScenario) to stop at the first problem.
+struct Rejected {
+  std::string pointer, reason;
 };
 
 std::string TypeName(const json& j) {
@@ -82,8 +84,8 @@ absl::Status ExpectObject(const json& j, const std::string& ptr,
     for (std::string_view a : allowed) known = known || a == it.key();
     if (!known) {
       return Bad(internal::Cat(ptr, "/", PointerToken(it.key())),
-                 internal::Cat("unknown member \"", it.key(), "\" (expected one of: ",
-                              Join(allowed), ")"));
+                 internal::Cat("unknown member \"", it.key(),
+                               "\" (expected one of: ", Join(allowed), ")"));
     }
   }
   return absl::OkStatus();
@@ -94,8 +96,7 @@ const json* Member(const json& j, std::string_view key) {
   return it == j.end() ? nullptr : &*it;
 }
 
-absl::StatusOr<const json*> Required(const json& j, const std::string& ptr,
-                                     std::string_view key) {
+absl::StatusOr<const json*> Required(const json& j, const std::string& ptr, std::string_view key) {
   const json* m = Member(j, key);
   if (m == nullptr) return Bad(ptr, internal::Cat("missing required member \"", key, "\""));
   return m;
@@ -118,7 +119,7 @@ absl::StatusOr<int32_t> AsInt(const json& j, const std::string& ptr) {
   }
   if (j.is_number_unsigned() ? j.get<uint64_t>() > 2147483647u
                              : (j.get<int64_t>() > 2147483647 || j.get<int64_t>() < -2147483647)) {
-    return Bad(ptr, "integer is out of range");
+    return Bad(ptr, internal::Cat("integer ", j.dump(), " is out of range"));
   }
   return static_cast<int32_t>(j.get<int64_t>());
 }
@@ -302,19 +303,59 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text) {
   json doc;
   try {
     // Reject over-deep nesting before it costs stack, and a member repeated in one object (the
-    // parser would silently keep the last one, hiding a likely mistake).
-    std::vector<std::vector<std::string>> keys;
-    json::parser_callback_t check = [&keys](int depth, json::parse_event_t event, json& parsed) {
-      if (depth > kMaxDepth) throw TooDeep{};
-      if (event == json::parse_event_t::object_start) {
-        keys.emplace_back();
-      } else if (event == json::parse_event_t::object_end) {
-        if (!keys.empty()) keys.pop_back();
-      } else if (event == json::parse_event_t::key && !keys.empty()) {
-        std::string key = parsed.get<std::string>();
-        std::vector<std::string>& seen = keys.back();
-        if (std::find(seen.begin(), seen.end(), key) != seen.end()) throw DuplicateKey{key};
-        seen.push_back(std::move(key));
+    // parser would silently keep the last one, hiding a likely mistake). The callback tracks the
+    // JSON pointer of the value being read so both errors can name their location.
+    struct Frame {
+      bool object = false;
+      size_t count = 0;  // arrays: index of the element being read
+      std::string key;   // objects: member being read
+      absl::flat_hash_set<std::string> seen;
+    };
+    std::vector<Frame> frames;  // reused: frames[0, depth) are live
+    size_t depth = 0;
+    auto pointer = [&frames, &depth] {
+      std::string p;
+      for (size_t i = 0; i < depth; ++i) {
+        p += '/';
+        p += frames[i].object ? PointerToken(frames[i].key) : std::to_string(frames[i].count);
+      }
+      return p;
+    };
+    auto element_done = [&frames, &depth] {
+      if (depth > 0 && !frames[depth - 1].object) ++frames[depth - 1].count;
+    };
+    json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+      switch (event) {
+        case json::parse_event_t::object_start:
+        case json::parse_event_t::array_start: {
+          if (depth >= static_cast<size_t>(kMaxDepth)) {
+            throw Rejected{pointer(), internal::Cat("nested deeper than ", kMaxDepth, " levels")};
+          }
+          if (frames.size() <= depth) frames.emplace_back();
+          Frame& f = frames[depth++];
+          f.object = event == json::parse_event_t::object_start;
+          f.count = 0;
+          f.key.clear();
+          f.seen.clear();
+          break;
+        }
+        case json::parse_event_t::key: {
+          Frame& f = frames[depth - 1];
+          f.key = parsed.get_ref<const std::string&>();
+          if (!f.seen.insert(f.key).second) {
+            throw Rejected{pointer(),
+                           internal::Cat("member \"", f.key, "\" appears twice in one object")};
+          }
+          break;
+        }
+        case json::parse_event_t::object_end:
+        case json::parse_event_t::array_end:
+          if (depth > 0) --depth;
+          element_done();
+          break;
+        case json::parse_event_t::value:
+          element_done();
+          break;
       }
       return true;
     };
@@ -331,24 +372,20 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text) {
       if (colon != std::string::npos) reason = what.substr(colon + 2);
     }
     return absl::InvalidArgumentError(internal::Cat(where, ": invalid JSON: ", reason));
-  } catch (const DuplicateKey& d) {
-    return absl::InvalidArgumentError(
-        internal::Cat("invalid JSON: member \"", d.key, "\" appears twice in one object"));
-  } catch (const TooDeep&) {
-    return absl::InvalidArgumentError(
-        internal::Cat("invalid JSON: nested deeper than ", kMaxDepth, " levels"));
+  } catch (const Rejected& r) {
+    return Bad(r.pointer, internal::Cat("invalid JSON: ", r.reason));
   } catch (const json::exception& e) {
     return absl::InvalidArgumentError(internal::Cat("invalid JSON: ", e.what()));
   }
-  HANDOFF_RETURN_IF_ERROR(ExpectObject(doc, "", {"format", "calendar", "people", "accounts",
-                                                 "projects", "sla_policies", "events",
-                                                 "routing"}));
+  HANDOFF_RETURN_IF_ERROR(ExpectObject(doc, "",
+                                       {"format", "calendar", "people", "accounts", "projects",
+                                        "sla_policies", "events", "routing"}));
   Scenario sc;
   if (const json* f = Member(doc, "format")) {
     HANDOFF_ASSIGN_OR_RETURN(std::string format, AsString(*f, "/format"));
     if (format != kScenarioFormat) {
       return Bad("/format", internal::Cat("unsupported format \"", format, "\" (expected \"",
-                                         kScenarioFormat, "\")"));
+                                          kScenarioFormat, "\")"));
     }
   }
   HANDOFF_ASSIGN_OR_RETURN(const json* cal, Required(doc, "", "calendar"));
@@ -442,6 +479,10 @@ std::string WriteScenario(const PortfolioSpec& spec) {
 }
 
 absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::UnavailableError(internal::Cat(path, ": is a directory"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     int err = errno;

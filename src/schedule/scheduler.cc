@@ -64,8 +64,8 @@ inline void ComputeBackward(PortfolioState& s, uint32_t m) {
 }
 
 absl::Status OutOfRangeError(const PortfolioState& s, uint32_t m) {
-  return absl::OutOfRangeError(Cat("milestone \"", s.milestones[m].id,
-                                            "\": its finish would fall after 9999-12-31"));
+  return absl::OutOfRangeError(
+      Cat("milestone \"", s.milestones[m].id, "\": its finish would fall after 9999-12-31"));
 }
 
 int32_t ProjectEnd(const PortfolioState& s, const ProjectRec& p) {
@@ -100,22 +100,62 @@ std::string FormatCycle(const PortfolioState& s, const std::vector<uint32_t>& cy
   return out;
 }
 
-std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
+namespace {
+
+// Rebuilds s.flat from the graph when a link edit made it stale.
+void RefreshFlatLinks(PortfolioState& s) {
+  if (!s.flat_stale && s.flat.pred_begin.size() == s.milestones.size() + 1) return;
+  PortfolioState::FlatLinks& f = s.flat;
   const size_t n = s.milestones.size();
-  std::vector<uint32_t> indegree(n, 0);
+  f.pred_begin.assign(1, 0);
+  f.succ_begin.assign(1, 0);
+  f.preds.clear();
+  f.succs.clear();
+  f.pred_lag.clear();
+  f.succ_lag.clear();
+  f.pred_begin.reserve(n + 1);
+  f.succ_begin.reserve(n + 1);
   for (uint32_t m = 0; m < n; ++m) {
-    ForEachPredecessor(s, m, [&](uint32_t, int32_t) { ++indegree[m]; });
-  }
-  std::vector<uint32_t> order;
-  order.reserve(n);
-  for (uint32_t m = 0; m < n; ++m) {
-    if (indegree[m] == 0) order.push_back(m);
-  }
-  // `order` doubles as Kahn's FIFO queue.
-  for (size_t head = 0; head < order.size(); ++head) {
-    ForEachSuccessor(s, order[head], [&](uint32_t t, int32_t) {
-      if (--indegree[t] == 0) order.push_back(t);
+    ForEachPredecessor(s, m, [&](uint32_t q, int32_t lag) {
+      f.preds.push_back(q);
+      f.pred_lag.push_back(lag);
     });
+    f.pred_begin.push_back(static_cast<uint32_t>(f.preds.size()));
+    ForEachSuccessor(s, m, [&](uint32_t t, int32_t lag) {
+      f.succs.push_back(t);
+      f.succ_lag.push_back(lag);
+    });
+    f.succ_begin.push_back(static_cast<uint32_t>(f.succs.size()));
+  }
+  f.preds.shrink_to_fit();
+  f.succs.shrink_to_fit();
+  f.pred_lag.shrink_to_fit();
+  f.succ_lag.shrink_to_fit();
+  s.flat_stale = false;
+}
+
+}  // namespace
+
+std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
+  RefreshFlatLinks(s);
+  const PortfolioState::FlatLinks& f = s.flat;
+  const size_t n = s.milestones.size();
+  std::vector<uint32_t> indegree(n);
+  for (uint32_t m = 0; m < n; ++m) indegree[m] = f.pred_begin[m + 1] - f.pred_begin[m];
+  std::vector<uint32_t> order, stack;
+  order.reserve(n);
+  // A stack rather than a queue: a milestone's successors follow it closely, so the passes
+  // that walk this order touch one project's data at a time.
+  for (uint32_t m = static_cast<uint32_t>(n); m-- > 0;) {
+    if (indegree[m] == 0) stack.push_back(m);
+  }
+  while (!stack.empty()) {
+    const uint32_t m = stack.back();
+    stack.pop_back();
+    order.push_back(m);
+    for (uint32_t k = f.succ_begin[m + 1]; k-- > f.succ_begin[m];) {
+      if (--indegree[f.succs[k]] == 0) stack.push_back(f.succs[k]);
+    }
   }
   if (order.size() == n) {
     s.topo_pos.resize(n);
@@ -144,19 +184,39 @@ std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
 }
 
 absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
+  RefreshFlatLinks(s);
+  const PortfolioState::FlatLinks& f = s.flat;
   const size_t n = s.milestones.size();
   s.es.resize(n);
   s.ef.resize(n);
   s.lf.resize(n);
   const int32_t max_day = s.calendar->MaxIndex();
+  // The same rules as ComputeForward / ComputeBackward, over the flat links.
   for (uint32_t m : s.topo_order) {
-    if (!ComputeForward(s, m, max_day)) {
+    const MilestoneRec& r = s.milestones[m];
+    int32_t es = 2 * s.projects[r.project].start_index;
+    for (uint32_t k = f.pred_begin[m]; k < f.pred_begin[m + 1]; ++k) {
+      const int32_t p = s.ef[f.preds[k]], lag = f.pred_lag[k];
+      const int32_t cand = lag == 0 ? p : 2 * (PortfolioState::First(p) + lag - 1) + 1;
+      if (cand > es) es = cand;
+    }
+    s.es[m] = es;
+    s.ef[m] = r.duration > 0 ? 2 * (PortfolioState::First(es) + r.duration - 1) + 1 : es;
+    if (s.FinishDay(m) > max_day) {
       if (failed != nullptr) *failed = m;
       return OutOfRangeError(s, m);
     }
   }
   for (ProjectRec& p : s.projects) p.end_i = ProjectEnd(s, p);
-  for (auto it = s.topo_order.rbegin(); it != s.topo_order.rend(); ++it) ComputeBackward(s, *it);
+  for (auto it = s.topo_order.rbegin(); it != s.topo_order.rend(); ++it) {
+    const uint32_t m = *it;
+    int32_t lf = s.projects[s.milestones[m].project].end_i;
+    for (uint32_t k = f.succ_begin[m]; k < f.succ_begin[m + 1]; ++k) {
+      const int32_t cand = s.LsI(f.succs[k]) - f.succ_lag[k];
+      if (cand < lf) lf = cand;
+    }
+    s.lf[m] = lf;
+  }
   return absl::OkStatus();
 }
 

@@ -12,8 +12,9 @@
 
 namespace handoff::internal {
 
-// Computes a topological order of every milestone along active dependency edges (Kahn's
-// algorithm, ties in ordinal order) into s.topo_order / s.topo_pos. When the links form a
+// Computes a topological order of every milestone along active dependency edges into
+// s.topo_order / s.topo_pos (Kahn's algorithm with a stack, so that a project's milestones stay
+// together in the order; deterministic). When the links form a
 // cycle, leaves the order untouched and returns one cycle as milestone ordinals in "depends on"
 // order, rotated to start at the smallest id; returns an empty vector on success.
 std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s);

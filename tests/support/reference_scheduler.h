@@ -21,8 +21,8 @@ struct RefRow {
 };
 
 struct RefSchedule {
-  std::map<std::string, RefRow> rows;                         // by milestone id
-  std::map<std::string, std::vector<std::string>> critical;   // by project id
+  std::map<std::string, RefRow> rows;                        // by milestone id
+  std::map<std::string, std::vector<std::string>> critical;  // by project id
 };
 
 inline RefSchedule ReferenceSchedule(const PortfolioSpec& spec) {

@@ -16,8 +16,8 @@ int main() {
   using handoff::Date;
   using handoff::MilestoneId;
 
-  handoff::PortfolioSpec spec;                      // Sat/Sun weekend
-  spec.calendar.holidays = {Date(2027, 1, 12)};     // Tuesday of the second week
+  handoff::PortfolioSpec spec;                   // Sat/Sun weekend
+  spec.calendar.holidays = {Date(2027, 1, 12)};  // Tuesday of the second week
 
   handoff::Project project;
   project.id = handoff::ProjectId("P1");
@@ -67,7 +67,7 @@ int main() {
   absl::StatusOr<handoff::MilestoneSchedule> m2 = portfolio->ScheduleOf(MilestoneId("P1.M2"));
   ok = ok && m2.ok() && handoff::FormatIsoDate(m2->start) == "2027-01-11" && m2->critical;
 
-  std::cout << "finish " << got_finish << " (expected " << expected_finish << "): "
-            << (ok ? "OK" : "MISMATCH") << "\n";
+  std::cout << "finish " << got_finish << " (expected " << expected_finish
+            << "): " << (ok ? "OK" : "MISMATCH") << "\n";
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -321,6 +321,12 @@ absl::StatusOr<uint32_t> FindMilestone(const PortfolioState& s, const MilestoneI
   return m;
 }
 
+absl::StatusOr<uint32_t> FindProject(const PortfolioState& s, const ProjectId& id) {
+  uint32_t p = s.project_index.Find(id.value());
+  if (p == kNone) return absl::NotFoundError(internal::Cat("project \"", id, "\": unknown id"));
+  return p;
+}
+
 MilestoneSchedule ScheduleRow(const PortfolioState& s, uint32_t m) {
   const MilestoneRec& r = s.milestones[m];
   MilestoneSchedule row;
@@ -341,15 +347,9 @@ Milestone MilestoneSpec(const PortfolioState& s, uint32_t m) {
   out.duration_days = r.duration;
   out.customer_visible = r.customer_visible;
   if (r.owner != kNone) out.owner = PersonId(s.people[r.owner].id);
-  const internal::Graph& g = *s.graph;
-  internal::Graph::in_edge_iterator it, end;
-  for (std::tie(it, end) = in_edges(r.vertex, g); it != end; ++it) {
-    const Edge& e = g[*it];
-    if (e.kind == EdgeKind::kDependsOn && e.active) {
-      out.depends_on.push_back(
-          Dependency{MilestoneId(s.milestones[g[source(*it, g)].index].id), e.lag});
-    }
-  }
+  internal::ForEachPredecessor(s, m, [&](uint32_t q, int32_t lag) {
+    out.depends_on.push_back(Dependency{MilestoneId(s.milestones[q].id), lag});
+  });
   return out;
 }
 
@@ -433,8 +433,7 @@ absl::StatusOr<Milestone> Portfolio::GetMilestone(const MilestoneId& id) const {
 }
 
 absl::StatusOr<Project> Portfolio::GetProject(const ProjectId& id) const {
-  uint32_t p = state_->project_index.Find(id.value());
-  if (p == kNone) return absl::NotFoundError(internal::Cat("project \"", id, "\": unknown id"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t p, FindProject(*state_, id));
   return ProjectSpec(*state_, p);
 }
 
@@ -464,8 +463,7 @@ std::vector<MilestoneSchedule> Portfolio::Schedule() const {
 }
 
 absl::StatusOr<std::vector<MilestoneId>> Portfolio::CriticalPath(const ProjectId& id) const {
-  uint32_t p = state_->project_index.Find(id.value());
-  if (p == kNone) return absl::NotFoundError(internal::Cat("project \"", id, "\": unknown id"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t p, FindProject(*state_, id));
   std::vector<MilestoneId> path;
   for (uint32_t m : internal::CriticalPath(*state_, p)) path.emplace_back(state_->milestones[m].id);
   return path;
@@ -474,23 +472,18 @@ absl::StatusOr<std::vector<MilestoneId>> Portfolio::CriticalPath(const ProjectId
 absl::StatusOr<Impact> Portfolio::ImpactOf(const MilestoneId& id) const {
   const PortfolioState& s = *state_;
   HANDOFF_ASSIGN_OR_RETURN(uint32_t root, FindMilestone(s, id));
-  const internal::Graph& g = *s.graph;
   std::vector<bool> seen(s.milestones.size(), false);
   std::vector<uint32_t> stack = {root}, cone;
   seen[root] = true;
   while (!stack.empty()) {
     uint32_t v = stack.back();
     stack.pop_back();
-    internal::Graph::out_edge_iterator it, end;
-    for (std::tie(it, end) = out_edges(s.milestones[v].vertex, g); it != end; ++it) {
-      const Edge& e = g[*it];
-      if (e.kind != EdgeKind::kDependsOn || !e.active) continue;
-      uint32_t t = g[target(*it, g)].index;
-      if (seen[t]) continue;
+    internal::ForEachSuccessor(s, v, [&](uint32_t t, int32_t) {
+      if (seen[t]) return;
       seen[t] = true;
       cone.push_back(t);
       stack.push_back(t);
-    }
+    });
   }
   std::sort(cone.begin(), cone.end(),
             [&](uint32_t a, uint32_t b) { return s.milestones[a].id < s.milestones[b].id; });
@@ -594,8 +587,7 @@ absl::StatusOr<ScheduleDelta> Portfolio::RemoveLink(const MilestoneId& predecess
 
 absl::StatusOr<ScheduleDelta> Portfolio::SetProjectStart(const ProjectId& id, Date start) {
   PortfolioState& s = *state_;
-  uint32_t p = s.project_index.Find(id.value());
-  if (p == kNone) return absl::NotFoundError(internal::Cat("project \"", id, "\": unknown id"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t p, FindProject(s, id));
   if (start.is_special() || start < Date(1900, 1, 1)) {
     return absl::InvalidArgumentError(internal::Cat("project \"", id, "\": start is not a date"));
   }

@@ -197,6 +197,30 @@ class PortfolioState {
   int32_t Slack(uint32_t m) const { return LsI(m) - EsI(m); }
 };
 
+inline bool IsLink(const Edge& e) { return e.kind == EdgeKind::kDependsOn && e.active; }
+
+// Calls f(predecessor ordinal, lag) for every active link into milestone m.
+template <typename F>
+inline void ForEachPredecessor(const PortfolioState& s, uint32_t m, F&& f) {
+  const Graph& g = *s.graph;
+  Graph::in_edge_iterator it, end;
+  for (std::tie(it, end) = in_edges(s.milestones[m].vertex, g); it != end; ++it) {
+    const Edge& e = g[*it];
+    if (IsLink(e)) f(g[source(*it, g)].index, e.lag);
+  }
+}
+
+// Calls f(successor ordinal, lag) for every active link out of milestone m.
+template <typename F>
+inline void ForEachSuccessor(const PortfolioState& s, uint32_t m, F&& f) {
+  const Graph& g = *s.graph;
+  Graph::out_edge_iterator it, end;
+  for (std::tie(it, end) = out_edges(s.milestones[m].vertex, g); it != end; ++it) {
+    const Edge& e = g[*it];
+    if (IsLink(e)) f(g[target(*it, g)].index, e.lag);
+  }
+}
+
 }  // namespace handoff::internal
 
 #endif  // HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_

@@ -10,33 +10,6 @@
 namespace handoff::internal {
 namespace {
 
-using OutIt = Graph::out_edge_iterator;
-using InIt = Graph::in_edge_iterator;
-
-bool IsLink(const Edge& e) { return e.kind == EdgeKind::kDependsOn && e.active; }
-
-// Calls f(predecessor ordinal, lag) for every active link into milestone m.
-template <typename F>
-inline void ForEachPredecessor(const PortfolioState& s, uint32_t m, F&& f) {
-  const Graph& g = *s.graph;
-  InIt it, end;
-  for (std::tie(it, end) = in_edges(s.milestones[m].vertex, g); it != end; ++it) {
-    const Edge& e = g[*it];
-    if (IsLink(e)) f(g[source(*it, g)].index, e.lag);
-  }
-}
-
-// Calls f(successor ordinal, lag) for every active link out of milestone m.
-template <typename F>
-inline void ForEachSuccessor(const PortfolioState& s, uint32_t m, F&& f) {
-  const Graph& g = *s.graph;
-  OutIt it, end;
-  for (std::tie(it, end) = out_edges(s.milestones[m].vertex, g); it != end; ++it) {
-    const Edge& e = g[*it];
-    if (IsLink(e)) f(g[target(*it, g)].index, e.lag);
-  }
-}
-
 // ES/EF of milestone m from its predecessors' EF and its project's start. Returns false when the
 // finish falls past the calendar's range.
 inline bool ComputeForward(PortfolioState& s, uint32_t m, int32_t max_day) {

@@ -7,6 +7,16 @@
 //                             portfolio, each call changing the duration by +1 or back by -1.
 //                             Counters median_us / p99_us / mean_us (per call) and the average
 //                             reach of a change. Target: <= 20 us median.
+//   BM_SetAsOfDaily/N/V       Portfolio::SetAsOf() moving the as-of date one calendar day per
+//                             call on its own portfolio of N milestones (no progress reported).
+//                             V = 0, "idle": from 2026-01-05, the year before the first project
+//                             starts, so nothing binds and a call costs the as-of index's upkeep
+//                             (the common case: A moves on every command). V = 1, "slipping":
+//                             from 2027-01-04, where every working day every started project's
+//                             unstarted milestones slip a day (a worst case: nobody reports);
+//                             restarted on a rebuilt portfolio (untimed) after 28 days.
+//                             Counters median_us / p90_us / p99_us / mean_us per call, the
+//                             average reach and moves, and the rebuilds.
 //   BM_MemoryPerMilestone/N   Growth of resident memory across Portfolio::Create for N
 //                             milestones (the spec is built before the first reading, so only
 //                             the Portfolio counts). Counter bytes_per_milestone.
@@ -212,6 +222,94 @@ BENCHMARK(BM_IncrementalDuration)
     ->Arg(1'000'000)
     ->UseManualTime()
     ->MinTime(2.0)
+    ->Unit(benchmark::kMicrosecond);
+
+// A fresh (uncached) portfolio of `milestones` milestones, or nullptr with `error` set.
+std::unique_ptr<handoff::Portfolio> FreshPortfolio(size_t milestones, std::string* error) {
+  absl::StatusOr<handoff::Portfolio> p;
+  {
+    const handoff::PortfolioSpec spec =
+        handoff_bench::GeneratePortfolio(milestones / handoff_bench::kMilestonesPerProject);
+    p = handoff::Portfolio::Create(spec);
+  }
+  malloc_trim(0);
+  if (!p.ok()) {
+    *error = std::string(p.status().ToString());
+    return nullptr;
+  }
+  return std::make_unique<handoff::Portfolio>(*std::move(p));
+}
+
+void BM_SetAsOfDaily(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  const bool slipping = state.range(1) != 0;
+  const handoff::Date first = slipping ? handoff::Date(2027, 1, 4) : handoff::Date(2026, 1, 5);
+  const long days_per_run = slipping ? 28 : 360;
+  std::string error;
+  std::unique_ptr<handoff::Portfolio> portfolio;
+  long day = days_per_run;  // forces a build before the first call
+  std::vector<double> call_ns;
+  double recomputed = 0, moved = 0;
+  int builds = 0;
+  for (auto _ : state) {
+    if (day == days_per_run) {  // untimed: manual time counts only the calls
+      portfolio.reset();
+      portfolio = FreshPortfolio(n, &error);
+      if (portfolio == nullptr) {
+        state.SkipWithError(error.c_str());
+        break;
+      }
+      ++builds;
+      day = 0;
+    }
+    const handoff::Date as_of = first + boost::gregorian::days(day++);
+    absl::Status status;
+    size_t reach = 0, moves = 0;
+    const Clock::time_point t0 = Clock::now();
+    {
+      absl::StatusOr<handoff::ScheduleDelta> delta = portfolio->SetAsOf(as_of);
+      if (delta.ok()) {
+        reach = delta->recomputed;
+        moves = delta->moved.size();
+      } else {
+        status = delta.status();
+      }
+    }  // the result's destruction counts too
+    const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.ToString()).c_str());
+      break;
+    }
+    state.SetIterationTime(ns * 1e-9);
+    call_ns.push_back(ns);
+    recomputed += static_cast<double>(reach);
+    moved += static_cast<double>(moves);
+  }
+  if (call_ns.empty()) return;
+  const double calls = static_cast<double>(call_ns.size());
+  double sum = 0;
+  for (double v : call_ns) sum += v;
+  std::sort(call_ns.begin(), call_ns.end());
+  state.counters["median_us"] = Percentile(call_ns, 0.5) / 1e3;
+  state.counters["p90_us"] = Percentile(call_ns, 0.9) / 1e3;
+  state.counters["p99_us"] = Percentile(call_ns, 0.99) / 1e3;
+  state.counters["max_us"] = call_ns.back() / 1e3;
+  state.counters["mean_us"] = sum / calls / 1e3;
+  state.counters["avg_recomputed"] = recomputed / calls;
+  state.counters["avg_moved"] = moved / calls;
+  state.counters["builds"] = builds;
+}
+BENCHMARK(BM_SetAsOfDaily)
+    ->ArgNames({"milestones", "slipping"})
+    ->Args({1'000'000, 0})
+    ->Iterations(360)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SetAsOfDaily)
+    ->ArgNames({"milestones", "slipping"})
+    ->Args({1'000'000, 1})
+    ->Iterations(112)
+    ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 
 void BM_MemoryPerMilestone(benchmark::State& state) {

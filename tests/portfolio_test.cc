@@ -260,6 +260,23 @@ TEST(PortfolioTest, ToSpecRecreatesTheSameSchedule) {
   ASSERT_TRUE(p->SetDuration(MilestoneId("P2.M3"), 6).ok());
   absl::StatusOr<Portfolio> again = Portfolio::Create(p->ToSpec());
   ASSERT_TRUE(again.ok());
+  // The same forecast; the baseline is each portfolio's plan at Create, so `p`'s predates the
+  // edits and `again`'s is its forecast.
+  const std::vector<MilestoneSchedule> a = again->Schedule(), b = p->Schedule();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].id, b[i].id);
+    EXPECT_EQ(a[i].project, b[i].project);
+    EXPECT_EQ(a[i].start, b[i].start);
+    EXPECT_EQ(a[i].finish, b[i].finish);
+    EXPECT_EQ(a[i].slack_days, b[i].slack_days);
+    EXPECT_EQ(a[i].critical, b[i].critical);
+    EXPECT_EQ(a[i].status, b[i].status);
+    EXPECT_EQ(a[i].baseline_start, a[i].start);
+    EXPECT_EQ(a[i].baseline_finish, a[i].finish);
+    EXPECT_EQ(a[i].slip_days, 0);
+  }
+  p->SetBaseline();
   EXPECT_EQ(again->Schedule(), p->Schedule());
   EXPECT_EQ(again->ToSpec().accounts.size(), 2u);
   EXPECT_EQ(again->ToSpec().people.size(), 4u);

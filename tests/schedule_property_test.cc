@@ -1,8 +1,13 @@
 // Property tests with fixed seeds: the library's schedule against the literal reference
 // scheduler (tests/support/reference_scheduler.h), and incremental re-forecast against full
 // recomputation after every one of thousands of random edits.
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <ostream>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -62,17 +67,78 @@ PortfolioSpec RandomPortfolio(Rng& rng) {
   return spec;
 }
 
-void ExpectMatchesReference(const Portfolio& portfolio, const std::string& context) {
+// What the test knows independently of the library: the progress state per milestone (by the
+// rules of docs/scheduling.md, applied here to each accepted report), the as-of date, and the
+// baseline dates per milestone.
+struct Model {
+  std::map<std::string, testing::RefProgress> progress;
+  std::optional<Date> as_of;
+  std::map<std::string, std::pair<Date, Date>> baseline;
+
+  void TakeBaseline(const Portfolio& p, const std::string& project = "") {
+    for (const MilestoneSchedule& row : p.Schedule()) {
+      if (project.empty() || row.project.value() == project) {
+        baseline[row.id.value()] = {row.start, row.finish};
+      }
+    }
+  }
+  void Apply(const std::string& id, const Progress& pr) {
+    testing::RefProgress& r = progress[id];
+    r.status = pr.status;
+    r.reported_on = pr.reported_on;
+    r.remaining_days = pr.remaining_days;
+    r.finished_on = pr.finished_on;
+    if (pr.status == MilestoneStatus::kNotStarted) r.actual_start.reset();
+    if (pr.status == MilestoneStatus::kInProgress && !r.actual_start) {
+      r.actual_start = pr.reported_on;
+    }
+  }
+};
+
+// The forecast part of a schedule row (the baseline depends on history, not on the state).
+struct ForecastRow {
+  std::string id;
+  Date start, finish;
+  int32_t slack_days;
+  bool critical;
+  MilestoneStatus status;
+  friend bool operator==(const ForecastRow&, const ForecastRow&) = default;
+};
+std::ostream& operator<<(std::ostream& os, const ForecastRow& r) {
+  return os << r.id << " " << FormatIsoDate(r.start) << ".." << FormatIsoDate(r.finish) << " slack "
+            << r.slack_days << (r.critical ? " critical " : " ") << MilestoneStatusName(r.status);
+}
+std::vector<ForecastRow> Forecast(const std::vector<MilestoneSchedule>& rows) {
+  std::vector<ForecastRow> out;
+  for (const MilestoneSchedule& r : rows) {
+    out.push_back({r.id.value(), r.start, r.finish, r.slack_days, r.critical, r.status});
+  }
+  return out;
+}
+std::vector<ForecastRow> Forecast(const Portfolio& p) { return Forecast(p.Schedule()); }
+
+void ExpectMatchesReference(const Portfolio& portfolio, const Model& model,
+                            const std::string& context) {
   PortfolioSpec spec = portfolio.ToSpec();
-  testing::RefSchedule ref = testing::ReferenceSchedule(spec);
+  testing::RefSchedule ref = testing::ReferenceSchedule(spec, model.progress, model.as_of);
   std::vector<MilestoneSchedule> rows = portfolio.Schedule();
   ASSERT_EQ(rows.size(), ref.rows.size()) << context;
+  const WorkingCalendar& cal = portfolio.calendar();
   for (const MilestoneSchedule& row : rows) {
     const testing::RefRow& r = ref.rows.at(row.id.value());
     ASSERT_EQ(FormatIsoDate(row.start), FormatIsoDate(r.start)) << context << " " << row.id;
     ASSERT_EQ(FormatIsoDate(row.finish), FormatIsoDate(r.finish)) << context << " " << row.id;
     ASSERT_EQ(row.slack_days, r.slack) << context << " " << row.id;
     ASSERT_EQ(row.critical, r.critical) << context << " " << row.id;
+    auto it = model.progress.find(row.id.value());
+    ASSERT_EQ(row.status,
+              it == model.progress.end() ? MilestoneStatus::kNotStarted : it->second.status)
+        << context << " " << row.id;
+    const auto& [bstart, bfinish] = model.baseline.at(row.id.value());
+    ASSERT_EQ(row.baseline_start, bstart) << context << " " << row.id;
+    ASSERT_EQ(row.baseline_finish, bfinish) << context << " " << row.id;
+    ASSERT_EQ(row.slip_days, cal.IndexOf(row.finish) - cal.IndexOf(bfinish))
+        << context << " " << row.id;
   }
   for (const ProjectId& p : portfolio.ProjectIds()) {
     absl::StatusOr<std::vector<MilestoneId>> cp = portfolio.CriticalPath(p);
@@ -89,22 +155,89 @@ TEST(SchedulePropertyTest, FullScheduleMatchesLiteralReferenceOnRandomPortfolios
     PortfolioSpec spec = RandomPortfolio(rng);
     absl::StatusOr<Portfolio> p = Portfolio::Create(spec);
     ASSERT_TRUE(p.ok()) << p.status();
-    ExpectMatchesReference(*p, absl::StrCat("round ", round));
+    Model model;
+    model.TakeBaseline(*p);
+    ExpectMatchesReference(*p, model, absl::StrCat("round ", round));
   }
 }
 
-// Applies one random edit to `p`; returns a description. Errors must leave the schedule as it
-// was; successes must report exactly the milestones whose dates moved.
-std::string RandomEdit(Rng& rng, Portfolio& p) {
+Date RandomDate(Rng& rng, int lo, int hi) {
+  return Date(2027, 1, 1) + boost::gregorian::days(Uniform(rng, lo, hi));
+}
+
+// A random progress report: any status, date, remaining days, finish date.
+Progress RandomProgress(Rng& rng) {
+  Progress pr;
+  const int kind = Uniform(rng, 0, 19);
+  pr.status = kind < 7    ? MilestoneStatus::kInProgress
+              : kind < 13 ? MilestoneStatus::kDone
+              : kind < 16 ? MilestoneStatus::kBlocked
+                          : MilestoneStatus::kNotStarted;
+  pr.reported_on = RandomDate(rng, 0, 150);
+  if (Uniform(rng, 0, 2) == 0) pr.percent = Uniform(rng, 0, 100);
+  if (pr.status == MilestoneStatus::kInProgress && Uniform(rng, 0, 4) < 3) {
+    pr.remaining_days = Uniform(rng, 0, 3) == 0 ? 0 : Uniform(rng, 1, 8);
+  }
+  if (pr.status == MilestoneStatus::kDone && Uniform(rng, 0, 1) == 0) {
+    pr.finished_on = pr.reported_on - boost::gregorian::days(Uniform(rng, 0, 12));
+  }
+  return pr;
+}
+
+// A report the library must refuse, each for one reason.
+Progress InvalidProgress(Rng& rng) {
+  Progress pr = RandomProgress(rng);
+  switch (Uniform(rng, 0, 5)) {
+    case 0:
+      pr.percent = Uniform(rng, 0, 1) == 0 ? -1 : 101;
+      break;
+    case 1:
+      pr.status = MilestoneStatus::kInProgress;
+      pr.finished_on.reset();
+      pr.remaining_days = -Uniform(rng, 1, 5);
+      break;
+    case 2:
+      pr.status = Uniform(rng, 0, 1) == 0 ? MilestoneStatus::kDone : MilestoneStatus::kBlocked;
+      pr.finished_on.reset();
+      pr.remaining_days = Uniform(rng, 0, 5);
+      break;
+    case 3:
+      pr.status = MilestoneStatus::kInProgress;
+      pr.remaining_days.reset();
+      pr.finished_on = pr.reported_on;
+      break;
+    case 4:
+      pr.status = MilestoneStatus::kDone;
+      pr.finished_on = pr.reported_on + boost::gregorian::days(Uniform(rng, 1, 5));
+      break;
+    default:
+      pr.reported_on = Date();
+      break;
+  }
+  return pr;
+}
+
+struct Counts {
+  int edits = 0, refused_cycles = 0, progress = 0, refused_progress = 0, as_of = 0, as_of_moves = 0,
+      refused_as_of = 0, baselines = 0;
+};
+
+// Applies one random edit to `p` (and to `model`); returns a description. Errors must leave the
+// schedule, the progress and the as-of date as they were; successes must report exactly the
+// milestones whose dates moved. Without `with_progress`, only the plan edits.
+std::string RandomEdit(Rng& rng, Portfolio& p, Model& model, bool with_progress, Counts& counts) {
   PortfolioSpec spec = p.ToSpec();
   std::vector<std::string> ids;
   for (const Project& pr : spec.projects) {
     for (const Milestone& m : pr.milestones) ids.push_back(m.id.value());
   }
   const std::vector<MilestoneSchedule> before = p.Schedule();
+  const std::vector<std::pair<MilestoneId, Progress>> log_before = p.ProgressLog();
+  const std::optional<Date> as_of_before = p.as_of();
   absl::StatusOr<ScheduleDelta> delta;
   std::string what;
-  switch (Uniform(rng, 0, 9)) {
+  const int kind = with_progress ? Uniform(rng, 0, 19) : Uniform(rng, 0, 9);
+  switch (kind) {
     case 0:
     case 1:
     case 2: {
@@ -123,6 +256,9 @@ std::string RandomEdit(Rng& rng, Portfolio& p) {
       int lag = Uniform(rng, 0, 2) == 0 ? Uniform(rng, 1, 3) : 0;
       what = absl::StrCat("AddLink ", a, " -> ", b, " lag ", lag);
       delta = p.AddLink(MilestoneId(a), MilestoneId(b), lag);
+      if (!delta.ok() && delta.status().code() == absl::StatusCode::kFailedPrecondition) {
+        ++counts.refused_cycles;
+      }
       break;
     }
     case 6:
@@ -140,17 +276,85 @@ std::string RandomEdit(Rng& rng, Portfolio& p) {
       EXPECT_TRUE(delta.ok()) << what << ": " << delta.status();
       break;
     }
-    default: {
+    case 8:
+    case 9: {
       const Project& pr = spec.projects[rng() % spec.projects.size()];
       Date start = Date(2027, 1, 1) + boost::gregorian::days(Uniform(rng, 0, 60));
       what = absl::StrCat("SetProjectStart ", pr.id.value(), " ", FormatIsoDate(start));
       delta = p.SetProjectStart(pr.id, start);
       break;
     }
+    case 10:
+    case 11:
+    case 12:
+    case 13:
+    case 14:
+    case 15: {
+      const std::string& m = ids[rng() % ids.size()];
+      const bool valid = Uniform(rng, 0, 7) != 0;
+      const Progress pr = valid ? RandomProgress(rng) : InvalidProgress(rng);
+      what =
+          absl::StrCat("UpdateProgress ", m, " ", std::string(MilestoneStatusName(pr.status)),
+                       " on ", pr.reported_on.is_special() ? "?" : FormatIsoDate(pr.reported_on));
+      if (pr.remaining_days) absl::StrAppend(&what, " remaining ", *pr.remaining_days);
+      if (pr.finished_on) absl::StrAppend(&what, " finished ", FormatIsoDate(*pr.finished_on));
+      if (pr.percent) absl::StrAppend(&what, " percent ", *pr.percent);
+      delta = p.UpdateProgress(MilestoneId(m), pr);
+      EXPECT_EQ(delta.ok(), valid) << what << ": " << delta.status();
+      if (!valid) {
+        EXPECT_EQ(delta.status().code(), absl::StatusCode::kInvalidArgument) << what;
+        ++counts.refused_progress;
+      }
+      if (delta.ok()) {
+        model.Apply(m, pr);
+        ++counts.progress;
+      }
+      break;
+    }
+    case 16:
+    case 17:
+    case 18: {
+      // Mostly a few days on; sometimes back in time, which is refused.
+      Date as_of = model.as_of ? *model.as_of + boost::gregorian::days(Uniform(rng, 0, 5))
+                               : RandomDate(rng, 0, 40);
+      const bool earlier = model.as_of && Uniform(rng, 0, 9) == 0;
+      if (earlier) as_of = *model.as_of - boost::gregorian::days(Uniform(rng, 1, 5));
+      what = absl::StrCat("SetAsOf ", FormatIsoDate(as_of));
+      delta = p.SetAsOf(as_of);
+      EXPECT_EQ(delta.ok(), !earlier) << what << ": " << delta.status();
+      if (earlier) {
+        EXPECT_EQ(delta.status().code(), absl::StatusCode::kFailedPrecondition) << what;
+        ++counts.refused_as_of;
+      }
+      if (delta.ok()) {
+        model.as_of = as_of;
+        ++counts.as_of;
+        if (!delta->moved.empty()) ++counts.as_of_moves;
+        EXPECT_EQ(p.as_of(), as_of);
+      }
+      break;
+    }
+    default: {
+      if (Uniform(rng, 0, 1) == 0) {
+        what = "SetBaseline";
+        p.SetBaseline();
+        model.TakeBaseline(p);
+      } else {
+        const Project& pr = spec.projects[rng() % spec.projects.size()];
+        what = absl::StrCat("SetBaseline ", pr.id.value());
+        EXPECT_TRUE(p.SetBaseline(pr.id).ok());
+        model.TakeBaseline(p, pr.id.value());
+      }
+      ++counts.baselines;
+      EXPECT_EQ(Forecast(p), Forecast(before)) << what << " changed the forecast";
+      return what;
+    }
   }
   const std::vector<MilestoneSchedule> after = p.Schedule();
   if (!delta.ok()) {
     EXPECT_EQ(after, before) << what << " failed but changed the schedule";
+    EXPECT_EQ(p.ProgressLog(), log_before) << what << " failed but changed the progress";
+    EXPECT_EQ(p.as_of(), as_of_before) << what << " failed but changed the as-of date";
     return absl::StrCat(what, " (refused: ", delta.status().message(), ")");
   }
   std::vector<MilestoneId> moved;
@@ -163,29 +367,48 @@ std::string RandomEdit(Rng& rng, Portfolio& p) {
   return what;
 }
 
+// Checks `p` after an edit: against a portfolio rebuilt from its spec, progress log and as-of
+// date by the incremental calls, then against a full recomputation of that one, then against
+// the literal reference.
+void ExpectConsistent(Portfolio& p, const Model& model, const std::string& history) {
+  absl::StatusOr<Portfolio> full = Portfolio::Create(p.ToSpec());
+  ASSERT_TRUE(full.ok()) << full.status() << history;
+  for (const auto& [id, pr] : p.ProgressLog()) {
+    absl::StatusOr<ScheduleDelta> d = full->UpdateProgress(id, pr);
+    ASSERT_TRUE(d.ok()) << d.status() << history;
+  }
+  if (p.as_of()) {
+    ASSERT_TRUE(full->SetAsOf(*p.as_of()).ok()) << history;
+  }
+  ASSERT_EQ(full->ProgressLog(), p.ProgressLog()) << history;
+  ASSERT_EQ(Forecast(*full), Forecast(p)) << "after" << history;
+  // A full pass over the same state moves nothing and changes no slack.
+  absl::StatusOr<ScheduleDelta> again = full->RescheduleAll();
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_TRUE(again->moved.empty()) << history;
+  ASSERT_EQ(Forecast(*full), Forecast(p)) << "full pass, after" << history;
+  for (const ProjectId& pid : p.ProjectIds()) {
+    absl::StatusOr<std::vector<MilestoneId>> a = p.CriticalPath(pid);
+    absl::StatusOr<std::vector<MilestoneId>> b = full->CriticalPath(pid);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(*a, *b) << "after" << history;
+  }
+  ExpectMatchesReference(p, model, absl::StrCat("after", history));
+}
+
 TEST(SchedulePropertyTest, IncrementalReforecastMatchesFullRecomputationAfterEveryEdit) {
   Rng rng(42);
-  int edits = 0, refused_cycles = 0;
+  Counts counts;
   for (int round = 0; round < 60; ++round) {
     absl::StatusOr<Portfolio> p = Portfolio::Create(RandomPortfolio(rng));
     ASSERT_TRUE(p.ok()) << p.status();
+    Model model;
+    model.TakeBaseline(*p);
     std::string history;
-    for (int e = 0; e < 40; ++e, ++edits) {
-      std::string what = RandomEdit(rng, *p);
+    for (int e = 0; e < 40; ++e, ++counts.edits) {
+      std::string what = RandomEdit(rng, *p, model, /*with_progress=*/false, counts);
       absl::StrAppend(&history, "\n  ", what);
-      if (what.find("dependency cycle") != std::string::npos) ++refused_cycles;
-      // Incremental state vs a fresh full computation of the same portfolio...
-      absl::StatusOr<Portfolio> full = Portfolio::Create(p->ToSpec());
-      ASSERT_TRUE(full.ok()) << full.status() << history;
-      ASSERT_EQ(p->Schedule(), full->Schedule()) << "after" << history;
-      for (const ProjectId& pid : p->ProjectIds()) {
-        absl::StatusOr<std::vector<MilestoneId>> a = p->CriticalPath(pid);
-        absl::StatusOr<std::vector<MilestoneId>> b = full->CriticalPath(pid);
-        ASSERT_TRUE(a.ok() && b.ok());
-        ASSERT_EQ(*a, *b) << "after" << history;
-      }
-      // ...and vs the literal reference.
-      ExpectMatchesReference(*p, absl::StrCat("after", history));
+      ExpectConsistent(*p, model, history);
       if (::testing::Test::HasFatalFailure() || ::testing::Test::HasNonfatalFailure()) return;
     }
     // RescheduleAll on an up-to-date schedule moves nothing.
@@ -193,8 +416,40 @@ TEST(SchedulePropertyTest, IncrementalReforecastMatchesFullRecomputationAfterEve
     ASSERT_TRUE(again.ok());
     EXPECT_TRUE(again->moved.empty());
   }
-  EXPECT_GE(edits, 1000);
-  EXPECT_GT(refused_cycles, 10);  // the cycle check was exercised
+  EXPECT_GE(counts.edits, 1000);
+  EXPECT_GT(counts.refused_cycles, 10);  // the cycle check was exercised
+}
+
+TEST(SchedulePropertyTest, ForecastWithProgressAndAsOfMatchesFullRecomputationAfterEveryEdit) {
+  Rng rng(20270111);
+  Counts counts;
+  for (int round = 0; round < 100; ++round) {
+    absl::StatusOr<Portfolio> p = Portfolio::Create(RandomPortfolio(rng));
+    ASSERT_TRUE(p.ok()) << p.status();
+    Model model;
+    model.TakeBaseline(*p);
+    std::string history;
+    for (int e = 0; e < 50; ++e, ++counts.edits) {
+      std::string what = RandomEdit(rng, *p, model, /*with_progress=*/true, counts);
+      absl::StrAppend(&history, "\n  ", what);
+      ExpectConsistent(*p, model, history);
+      if (::testing::Test::HasFatalFailure() || ::testing::Test::HasNonfatalFailure()) return;
+    }
+    absl::StatusOr<ScheduleDelta> again = p->RescheduleAll();
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->moved.empty());
+  }
+  EXPECT_GE(counts.progress, 1000);        // accepted progress reports
+  EXPECT_GT(counts.refused_progress, 50);  // each refusal changed nothing
+  EXPECT_GT(counts.as_of, 300);
+  EXPECT_GT(counts.as_of_moves, 100);  // the floor did move milestones
+  EXPECT_GT(counts.refused_as_of, 20);
+  EXPECT_GT(counts.baselines, 50);
+  std::printf(
+      "edits %d: progress %d (refused %d), as-of %d (moving %d, refused %d), "
+      "baselines %d, refused cycles %d\n",
+      counts.edits, counts.progress, counts.refused_progress, counts.as_of, counts.as_of_moves,
+      counts.refused_as_of, counts.baselines, counts.refused_cycles);
 }
 
 }  // namespace

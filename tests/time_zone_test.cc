@@ -73,3 +73,18 @@ TEST(TimeZoneTest, RejectsMalformedZones) {
 
 }  // namespace
 }  // namespace handoff
+
+namespace handoff {
+namespace {
+
+TEST(TimeZoneTest, DstZonesDoNotThrowAtTheEdgesOfTheCalendar) {
+  TimeZone tz = *TimeZone::Parse("EST5EDT,M3.2.0,M11.1.0");
+  // 10000-01-01T00:00 local (the 24:00 end of 9999-12-31) and far past it.
+  const int64_t end_of_9999 = 253402300800;  // 10000-01-01T00:00:00Z
+  EXPECT_EQ(tz.LocalToUtc(end_of_9999), end_of_9999 + 5 * 3600);
+  EXPECT_EQ(tz.OffsetAt(end_of_9999 + 86400 * 400), -5 * 3600);
+  EXPECT_EQ(tz.OffsetAt(-5016384000), -5 * 3600);  // 1811-01-15: winter, standard time
+}
+
+}  // namespace
+}  // namespace handoff

@@ -7,10 +7,18 @@
 // computed exactly as spec SCHEDULING.md says: earliest dates, slack, critical flag and each
 // project's critical path.
 //
-// Edits (`SetDuration`, `AddLink`, `RemoveLink`, `SetProjectStart`) validate first, change nothing
-// on error, and re-forecast incrementally: only milestones the change can reach are recomputed,
-// and the result lists the milestones whose dates moved. `RescheduleAll` recomputes everything
-// and is the reference the incremental path is tested against.
+// The schedule is a *forecast*: the plan of the spec, moved by reported progress
+// (`UpdateProgress`: started, done, remaining days, blocked) and by the as-of date (`SetAsOf`:
+// nothing unfinished is forecast to finish, and nothing unstarted to start, before it). With no
+// progress and no as-of date the forecast is the plan. Each milestone also carries its
+// *baseline* (the plan at `Create`, or the forecast at the last `SetBaseline`) and its slip
+// against it. docs/scheduling.md gives every rule.
+//
+// Edits (`SetDuration`, `AddLink`, `RemoveLink`, `SetProjectStart`, `UpdateProgress`,
+// `SetAsOf`) validate first, change nothing on error, and re-forecast incrementally: only
+// milestones the change can reach are recomputed, and the result lists the milestones whose
+// dates moved. `RescheduleAll` recomputes everything and is the reference the incremental path
+// is tested against.
 //
 // Example:
 //   absl::StatusOr<handoff::Portfolio> p = handoff::Portfolio::Create(spec);
@@ -18,6 +26,11 @@
 //   for (const handoff::MilestoneSchedule& s : p->Schedule()) { ... }
 //   absl::StatusOr<handoff::ScheduleDelta> d =
 //       p->SetDuration(handoff::MilestoneId("P1.M2"), 7);   // d->moved: P1.M2 and its cone
+//   handoff::Progress done;
+//   done.status = handoff::MilestoneStatus::kDone;
+//   done.reported_on = handoff::Date(2027, 1, 6);
+//   d = p->UpdateProgress(handoff::MilestoneId("P1.M1"), done);  // successors from 01-06
+//   d = p->SetAsOf(handoff::Date(2027, 1, 11));  // what has not started slips to 01-11
 //
 // Vertices are never removed (a removed link is kept as an inactive edge), so the graph only
 // grows. Thread safety: const methods may run concurrently; an edit needs exclusive access.
@@ -27,6 +40,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -41,14 +57,52 @@ namespace internal {
 class PortfolioState;
 }  // namespace internal
 
-// The computed schedule of one milestone (spec SCHEDULING.md).
+// The progress status of a milestone. Values are part of the on-disk format; never renumber.
+enum class MilestoneStatus : uint8_t {
+  kNotStarted = 0,
+  kInProgress = 1,
+  kDone = 2,
+  kBlocked = 3,
+};
+// Returns "not_started", "in_progress", "done" or "blocked".
+std::string_view MilestoneStatusName(MilestoneStatus status);
+// Parses "not_started", "in_progress", "done", "blocked" (exact case). Returns InvalidArgument
+// for anything else.
+absl::StatusOr<MilestoneStatus> ParseMilestoneStatus(std::string_view name);
+
+// One progress report on a milestone (`Portfolio::UpdateProgress`). Each report replaces the
+// previous one, except that the milestone's actual start (the `reported_on` of its first
+// `in_progress` report) is kept until a `not_started` report clears it.
+struct Progress {
+  MilestoneStatus status = MilestoneStatus::kNotStarted;
+  // The local date of the report. Required.
+  Date reported_on;
+  // Percent complete, 0..100. Informational: the forecast does not use it.
+  std::optional<int32_t> percent;
+  // Working days still needed after `reported_on` (0: it finishes on `reported_on`).
+  // `in_progress` only; 0..kMaxDays.
+  std::optional<int32_t> remaining_days;
+  // The actual finish date. `done` only; not after `reported_on`. Default: `reported_on`.
+  std::optional<Date> finished_on;
+  friend bool operator==(const Progress&, const Progress&) = default;
+};
+
+// The computed schedule of one milestone (spec SCHEDULING.md): its forecast and its baseline.
 struct MilestoneSchedule {
   MilestoneId id;
   ProjectId project;
-  Date start;              // earliest start (for a checkpoint, its date)
-  Date finish;             // earliest finish, inclusive
-  int32_t slack_days = 0;  // total slack in working days, >= 0
-  bool critical = false;   // slack_days == 0
+  // Forecast start and finish (inclusive; for a checkpoint, start = finish = its date). With no
+  // progress and no as-of date, the plan's earliest dates.
+  Date start;
+  Date finish;
+  int32_t slack_days = 0;  // total slack in working days; >= 0 in a plan, < 0 out of sequence
+  bool critical = false;   // slack_days <= 0
+  MilestoneStatus status = MilestoneStatus::kNotStarted;  // from the latest progress report
+  Date baseline_start;  // the baseline's start and finish (see Portfolio::SetBaseline)
+  Date baseline_finish;
+  // Working days from baseline_finish to finish: IndexOf(finish) - IndexOf(baseline_finish);
+  // negative when early.
+  int32_t slip_days = 0;
   friend bool operator==(const MilestoneSchedule&, const MilestoneSchedule&) = default;
 };
 
@@ -102,8 +156,16 @@ class Portfolio {
   size_t project_count() const;
 
   // Returns the spec of the portfolio as it is now (edits included), in its original order with
-  // added links appended. `Create(ToSpec())` gives the same schedule.
+  // added links appended. Progress, the as-of date and the baseline are not part of it:
+  // `Create(ToSpec())`, then `UpdateProgress` with every entry of `ProgressLog()` in order and
+  // `SetAsOf(*as_of())`, gives the same forecast.
   PortfolioSpec ToSpec() const;
+  // Returns the progress reports that rebuild the current progress state, sorted by milestone id
+  // (byte order): per reported milestone its latest report, preceded by an `in_progress` report
+  // on its actual start date when the latest report alone would not restore that start.
+  std::vector<std::pair<MilestoneId, Progress>> ProgressLog() const;
+  // Returns the as-of date set by `SetAsOf`, or nullopt before the first call.
+  std::optional<Date> as_of() const;
 
   // Returns the milestone's spec values. NotFound for an unknown id.
   absl::StatusOr<Milestone> GetMilestone(const MilestoneId& id) const;
@@ -137,6 +199,28 @@ class Portfolio {
                                            const MilestoneId& successor);
   // Moves a project's start date. NotFound for an unknown project.
   absl::StatusOr<ScheduleDelta> SetProjectStart(const ProjectId& id, Date start);
+  // Records a progress report on a milestone and re-forecasts what it reaches. Returns
+  // InvalidArgument for a missing or out-of-range `reported_on`, a `percent` outside 0..100, a
+  // negative or too large `remaining_days`, `remaining_days` on a status other than
+  // `in_progress`, `finished_on` on a status other than `done`, a `finished_on` after
+  // `reported_on`; NotFound for an unknown id; OutOfRange when a date would pass 9999-12-31.
+  // Nothing changes on error.
+  absl::StatusOr<ScheduleDelta> UpdateProgress(const MilestoneId& id, const Progress& progress);
+  // Sets the as-of date A (the local date of the latest applied instant) and re-forecasts what it
+  // moves: a milestone not started is forecast to start no earlier than A, one started but not
+  // done to finish no earlier than A (on a non-working A, the next working day). A may only
+  // grow: FailedPrecondition for a date before the current one; InvalidArgument for a date that
+  // is not a date or before 1900-01-01; OutOfRange when a date would pass 9999-12-31 (nothing
+  // changes on error). Cost: O(1) when A stays on the same working day (the usual call);
+  // otherwise O(log n) per milestone the new floor binds, plus the re-forecast of their cone,
+  // plus, once per window of several hundred working days, one scan of the portfolio to index
+  // the milestones near A.
+  absl::StatusOr<ScheduleDelta> SetAsOf(Date as_of);
+  // Makes the current forecast the baseline of every milestone (spec: `set_baseline`).
+  void SetBaseline();
+  // Makes the current forecast the baseline of the project's milestones; other projects keep
+  // theirs. NotFound for an unknown project.
+  absl::Status SetBaseline(const ProjectId& project);
   // Recomputes the whole schedule from scratch (topological order, forward and backward pass)
   // and returns the milestones whose dates differ from before.
   absl::StatusOr<ScheduleDelta> RescheduleAll();

@@ -104,10 +104,19 @@ int64_t DaysFromEpoch(int year, int month, int day) {
       .days();
 }
 
+// The proleptic Gregorian year of local seconds since the epoch (Howard Hinnant's
+// civil_from_days), clamped to the years whose rules Boost's calendar can date (1400..9999):
+// outside them the zone keeps the rules of the nearest supported year instead of throwing.
 int YearOf(int64_t local_seconds) {
-  int64_t days = local_seconds >= 0 ? local_seconds / 86400 : (local_seconds - 86399) / 86400;
-  boost::gregorian::date d = boost::gregorian::date(1970, 1, 1) + boost::gregorian::days(days);
-  return d.year();
+  int64_t z =
+      (local_seconds >= 0 ? local_seconds / 86400 : (local_seconds - 86399) / 86400) + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t year = yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  return static_cast<int>(std::clamp<int64_t>(year, 1400, 9999));
 }
 
 }  // namespace

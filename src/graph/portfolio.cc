@@ -57,6 +57,29 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
       internal::Cat("unknown role \"", name, "\" (expected pm, ae, lead)"));
 }
 
+std::string_view MilestoneStatusName(MilestoneStatus status) {
+  switch (status) {
+    case MilestoneStatus::kNotStarted:
+      return "not_started";
+    case MilestoneStatus::kInProgress:
+      return "in_progress";
+    case MilestoneStatus::kDone:
+      return "done";
+    case MilestoneStatus::kBlocked:
+      return "blocked";
+  }
+  return "?";
+}
+
+absl::StatusOr<MilestoneStatus> ParseMilestoneStatus(std::string_view name) {
+  if (name == "not_started") return MilestoneStatus::kNotStarted;
+  if (name == "in_progress") return MilestoneStatus::kInProgress;
+  if (name == "done") return MilestoneStatus::kDone;
+  if (name == "blocked") return MilestoneStatus::kBlocked;
+  return absl::InvalidArgumentError(internal::Cat(
+      "unknown status \"", name, "\" (expected not_started, in_progress, done, blocked)"));
+}
+
 namespace {
 
 // Builds a JSON-pointer location prefix for an error message.
@@ -335,8 +358,33 @@ MilestoneSchedule ScheduleRow(const PortfolioState& s, uint32_t m) {
   row.start = s.calendar->DayAt(s.StartDay(m));
   row.finish = s.calendar->DayAt(s.FinishDay(m));
   row.slack_days = s.Slack(m);
-  row.critical = row.slack_days == 0;
+  row.critical = s.Critical(m);
+  row.status = s.status[m];
+  row.baseline_start = s.calendar->DayAt(s.baseline_start[m]);
+  row.baseline_finish = s.calendar->DayAt(s.baseline_finish[m]);
+  row.slip_days = s.FinishDay(m) - s.baseline_finish[m];
   return row;
+}
+
+// Copies the current forecast into the baseline.
+void TakeBaseline(PortfolioState& s) {
+  const size_t n = s.milestones.size();
+  s.baseline_start.resize(n);
+  s.baseline_finish.resize(n);
+  for (uint32_t m = 0; m < n; ++m) {
+    s.baseline_start[m] = s.StartDay(m);
+    s.baseline_finish[m] = s.FinishDay(m);
+  }
+}
+
+// The dates the library accepts (calendar.h): 1900-01-01 to 9999-12-31.
+bool IsSupportedDate(Date d) { return !d.is_special() && d >= Date(1900, 1, 1); }
+
+// The ordinal of the last working day on or before `d` (0 when there is none after the origin):
+// the day that work finished on a non-working day counts for.
+int32_t LastWorkingDayUpTo(const WorkingCalendar& calendar, Date d) {
+  const int32_t k = calendar.IndexOf(d);
+  return std::max(0, calendar.IsWorkingDay(d) ? k : k - 1);
 }
 
 Milestone MilestoneSpec(const PortfolioState& s, uint32_t m) {
@@ -404,6 +452,7 @@ absl::StatusOr<Portfolio> Portfolio::Create(const PortfolioSpec& spec) {
     return absl::Status(scheduled.code(), internal::Cat(At(MilestonePath(p, j)),
                                                         internal::StdView(scheduled.message())));
   }
+  TakeBaseline(*state);
   return Portfolio(std::move(state));
 }
 
@@ -426,6 +475,33 @@ PortfolioSpec Portfolio::ToSpec() const {
   for (uint32_t p = 0; p < s.projects.size(); ++p) spec.projects.push_back(ProjectSpec(s, p));
   return spec;
 }
+
+std::vector<std::pair<MilestoneId, Progress>> Portfolio::ProgressLog() const {
+  const PortfolioState& s = *state_;
+  std::vector<uint32_t> reported;
+  reported.reserve(s.progress.size());
+  for (const auto& [m, rec] : s.progress) reported.push_back(m);
+  std::sort(reported.begin(), reported.end(),
+            [&](uint32_t a, uint32_t b) { return s.milestones[a].id < s.milestones[b].id; });
+  std::vector<std::pair<MilestoneId, Progress>> log;
+  for (uint32_t m : reported) {
+    const internal::ProgressRec& rec = s.progress.at(m);
+    const MilestoneId id(s.milestones[m].id);
+    // The latest report restores the actual start by itself only when it is the in_progress
+    // report that set it.
+    if (rec.actual_start && !(rec.last.status == MilestoneStatus::kInProgress &&
+                              rec.last.reported_on == *rec.actual_start)) {
+      Progress started;
+      started.status = MilestoneStatus::kInProgress;
+      started.reported_on = *rec.actual_start;
+      log.emplace_back(id, started);
+    }
+    log.emplace_back(id, rec.last);
+  }
+  return log;
+}
+
+std::optional<Date> Portfolio::as_of() const { return state_->as_of; }
 
 absl::StatusOr<Milestone> Portfolio::GetMilestone(const MilestoneId& id) const {
   HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(*state_, id));
@@ -603,6 +679,152 @@ absl::StatusOr<ScheduleDelta> Portfolio::SetProjectStart(const ProjectId& id, Da
     rec.start_index = old_index;
   }
   return delta;
+}
+
+absl::StatusOr<ScheduleDelta> Portfolio::UpdateProgress(const MilestoneId& id,
+                                                        const Progress& progress) {
+  PortfolioState& s = *state_;
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(s, id));
+  const std::string entity = internal::Cat("milestone \"", id, "\": ");
+  if (static_cast<uint8_t>(progress.status) > static_cast<uint8_t>(MilestoneStatus::kBlocked)) {
+    return absl::InvalidArgumentError(internal::Cat(
+        entity, "status ", static_cast<int>(progress.status), " is not a milestone status"));
+  }
+  const std::string_view status = MilestoneStatusName(progress.status);
+  if (!IsSupportedDate(progress.reported_on)) {
+    return absl::InvalidArgumentError(
+        internal::Cat(entity, "reported_on is required (a date from 1900-01-01 to 9999-12-31)"));
+  }
+  if (progress.percent && (*progress.percent < 0 || *progress.percent > 100)) {
+    return absl::InvalidArgumentError(
+        internal::Cat(entity, "percent ", *progress.percent, " is out of range (0 to 100)"));
+  }
+  if (progress.remaining_days) {
+    if (progress.status != MilestoneStatus::kInProgress) {
+      return absl::InvalidArgumentError(
+          internal::Cat(entity, "remaining_days is only for in_progress, not ", status));
+    }
+    if (*progress.remaining_days < 0 || *progress.remaining_days > kMaxDays) {
+      return absl::InvalidArgumentError(internal::Cat(entity, "remaining_days ",
+                                                      *progress.remaining_days,
+                                                      " is out of range (0 to ", kMaxDays, ")"));
+    }
+  }
+  if (progress.finished_on) {
+    if (progress.status != MilestoneStatus::kDone) {
+      return absl::InvalidArgumentError(
+          internal::Cat(entity, "finished_on is only for done, not ", status));
+    }
+    if (!IsSupportedDate(*progress.finished_on)) {
+      return absl::InvalidArgumentError(
+          internal::Cat(entity, "finished_on is not a date from 1900-01-01 to 9999-12-31"));
+    }
+    if (*progress.finished_on > progress.reported_on) {
+      return absl::InvalidArgumentError(
+          internal::Cat(entity, "finished_on ", FormatIsoDate(*progress.finished_on),
+                        " is after reported_on ", FormatIsoDate(progress.reported_on)));
+    }
+  }
+
+  const WorkingCalendar& calendar = *s.calendar;
+  internal::ProgressRec rec;
+  rec.last = progress;
+  std::optional<internal::ProgressRec> old;
+  if (auto it = s.progress.find(m); it != s.progress.end()) old = it->second;
+  // The actual start: the first in_progress report's date, kept by every later report except
+  // not_started (which says the work had not begun after all).
+  if (progress.status != MilestoneStatus::kNotStarted && old) rec.actual_start = old->actual_start;
+  if (progress.status == MilestoneStatus::kInProgress && !rec.actual_start) {
+    rec.actual_start = progress.reported_on;
+  }
+  if (rec.actual_start) rec.start_day = calendar.IndexOf(*rec.actual_start);
+  internal::ForecastMode mode = internal::ForecastMode::kPlan;
+  switch (progress.status) {
+    case MilestoneStatus::kNotStarted:
+      break;
+    case MilestoneStatus::kInProgress:
+      if (progress.remaining_days) {
+        mode = internal::ForecastMode::kRemaining;
+        // r >= 1: W[idx(U + 1) + r - 1]; r = 0: U. Both are the last working day <= U, plus r.
+        rec.finish_day =
+            LastWorkingDayUpTo(calendar, progress.reported_on) + *progress.remaining_days;
+      } else {
+        mode = internal::ForecastMode::kStarted;
+      }
+      break;
+    case MilestoneStatus::kDone:
+      mode = internal::ForecastMode::kDone;
+      rec.finish_day =
+          LastWorkingDayUpTo(calendar, progress.finished_on.value_or(progress.reported_on));
+      break;
+    case MilestoneStatus::kBlocked:
+      mode = rec.actual_start ? internal::ForecastMode::kStarted : internal::ForecastMode::kPlan;
+      break;
+  }
+
+  internal::BeginChange(s);
+  internal::Touch(s, m);
+  const internal::ForecastMode old_mode = s.mode[m];
+  const MilestoneStatus old_status = s.status[m];
+  s.mode[m] = mode;
+  s.status[m] = progress.status;
+  s.progress.insert_or_assign(m, std::move(rec));
+  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, {m}, {m});
+  if (!delta.ok()) {
+    s.mode[m] = old_mode;
+    s.status[m] = old_status;
+    if (old) {
+      s.progress.insert_or_assign(m, *std::move(old));
+    } else {
+      s.progress.erase(m);
+    }
+    return delta;
+  }
+  // Its floor key may now mean something else (ES or EF) even if no date moved.
+  internal::NoteFloorKey(s, m);
+  return delta;
+}
+
+absl::StatusOr<ScheduleDelta> Portfolio::SetAsOf(Date as_of) {
+  PortfolioState& s = *state_;
+  if (!IsSupportedDate(as_of)) {
+    return absl::InvalidArgumentError("as_of is not a date from 1900-01-01 to 9999-12-31");
+  }
+  if (s.as_of && as_of < *s.as_of) {
+    return absl::FailedPreconditionError(internal::Cat("as_of ", FormatIsoDate(as_of),
+                                                       " is before the current as-of date ",
+                                                       FormatIsoDate(*s.as_of)));
+  }
+  const int32_t floor = 2 * s.calendar->IndexOf(as_of);  // START(idx(A))
+  if (floor <= s.floor) {                                // same working day: nothing can move
+    s.as_of = as_of;
+    return ScheduleDelta{};
+  }
+  std::vector<std::pair<int32_t, uint32_t>> taken;
+  std::vector<uint32_t> bound = internal::TakeFloorBound(s, floor, &taken);
+  const int32_t old_floor = s.floor;
+  s.floor = floor;
+  internal::BeginChange(s);
+  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, bound, {});
+  if (!delta.ok()) {
+    s.floor = old_floor;
+    internal::RestoreFloorEntries(s, taken);
+    return delta;
+  }
+  s.as_of = as_of;
+  return delta;
+}
+
+void Portfolio::SetBaseline() { TakeBaseline(*state_); }
+
+absl::Status Portfolio::SetBaseline(const ProjectId& project) {
+  PortfolioState& s = *state_;
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t p, FindProject(s, project));
+  for (uint32_t m : s.projects[p].milestones) {
+    s.baseline_start[m] = s.StartDay(m);
+    s.baseline_finish[m] = s.FinishDay(m);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ScheduleDelta> Portfolio::RescheduleAll() {

@@ -10,11 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "boost/graph/adjacency_list.hpp"
 #include "handoff/calendar.h"
 #include "handoff/model.h"
+#include "handoff/portfolio.h"
 
 namespace handoff::internal {
 
@@ -126,6 +128,22 @@ class IdSet {
   absl::flat_hash_set<uint32_t, Hash, Eq> set_;
 };
 
+// How the forward pass forecasts a milestone, from its progress (docs/scheduling.md).
+enum class ForecastMode : uint8_t {
+  kPlan = 0,       // not started (or blocked before starting): the plan, floored by the as-of
+  kStarted = 1,    // started, no remaining days: the duration counts from the actual start
+  kRemaining = 2,  // in progress with remaining days: finishes on a known working day
+  kDone = 3,       // finished on a known working day
+};
+
+// The progress of a milestone that has been reported on.
+struct ProgressRec {
+  Progress last;                     // the latest report
+  std::optional<Date> actual_start;  // the first in_progress report since the last not_started
+  int32_t start_day = -1;            // idx(actual_start), -1 without one
+  int32_t finish_day = 0;            // kDone: the finish day; kRemaining: before the as-of floor
+};
+
 // One snapshot of a milestone's schedule values, for undo and for reporting moves.
 struct UndoEntry {
   uint32_t milestone;
@@ -175,6 +193,28 @@ class PortfolioState {
   } flat;
   bool flat_stale = true;
 
+  // Progress, per milestone ordinal (dense, one byte each) and per reported milestone.
+  std::vector<ForecastMode> mode;
+  std::vector<MilestoneStatus> status;
+  absl::flat_hash_map<uint32_t, ProgressRec> progress;
+  // The as-of date and its floor point START(idx(A)) (0 before the first SetAsOf).
+  std::optional<Date> as_of;
+  int32_t floor = 0;
+  // The baseline, per milestone ordinal: start and finish working days.
+  std::vector<int32_t> baseline_start, baseline_finish;
+
+  // The milestones the as-of floor may reach next: every milestone not done whose floor key
+  // (FloorKey) is below `threshold` has an entry (key, ordinal) in `heap`, a min-heap. Entries
+  // may be stale (the milestone moved or is done since); they are checked when popped and
+  // dropped when the heap is compacted. A full pass empties it and sets `threshold` to the
+  // floor (no key is below the floor then); SetAsOf refills it by a scan when the floor passes
+  // the threshold.
+  struct AsOfIndex {
+    std::vector<std::pair<int32_t, uint32_t>> heap;
+    int32_t threshold = 0;
+    size_t live = 0;  // entries after the last scan or compaction
+  } as_of_index;
+
   // Scratch for incremental passes (generation-stamped so they never need clearing).
   std::vector<uint32_t> stamp;  // visited / queued marks, one generation per traversal
   uint32_t generation = 0;
@@ -183,18 +223,23 @@ class PortfolioState {
   std::vector<UndoEntry> undo;
   std::vector<std::pair<uint32_t, int32_t>> project_undo;  // (project, old end_i)
 
-  // Derived values.
+  // Derived values. A progressed milestone always has an even ES (START of its start day), so
+  // the start-day rule of a checkpoint and of a task agree on it. EF is END(finish day) for a
+  // task, and ES (START or END of its day) for a checkpoint, so the finish day is EF >> 1.
   static int32_t First(int32_t point) { return (point + 1) >> 1; }
   int32_t StartDay(uint32_t m) const {
     return milestones[m].duration > 0 ? First(es[m]) : (es[m] >> 1);
   }
-  int32_t FinishDay(uint32_t m) const {
-    return milestones[m].duration > 0 ? ((ef[m] - 1) >> 1) : (es[m] >> 1);
-  }
+  int32_t FinishDay(uint32_t m) const { return ef[m] >> 1; }
   int32_t EsI(uint32_t m) const { return First(es[m]); }
-  int32_t EfI(uint32_t m) const { return First(es[m]) + milestones[m].duration; }
-  int32_t LsI(uint32_t m) const { return lf[m] - milestones[m].duration; }
-  int32_t Slack(uint32_t m) const { return LsI(m) - EsI(m); }
+  // EFi = first(EF): ESi + d for the plan, the effective working time for a forecast.
+  int32_t EfI(uint32_t m) const { return First(ef[m]); }
+  int32_t LsI(uint32_t m) const { return lf[m] - (EfI(m) - EsI(m)); }
+  int32_t Slack(uint32_t m) const { return lf[m] - EfI(m); }
+  bool Critical(uint32_t m) const { return Slack(m) <= 0; }
+  // The point the as-of floor is compared with: ES for a milestone not started, EF for one
+  // started (its finish day is before A exactly when EF < START(idx(A))).
+  int32_t FloorKey(uint32_t m) const { return mode[m] == ForecastMode::kPlan ? es[m] : ef[m]; }
 };
 
 inline bool IsLink(const Edge& e) { return e.kind == EdgeKind::kDependsOn && e.active; }

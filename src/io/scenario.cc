@@ -15,11 +15,13 @@
 #include "nlohmann/json.hpp"
 #include "src/internal/status_macros.h"
 #include "src/internal/strings.h"
+#include "src/io/json_reader.h"
 
 namespace handoff {
 namespace {
 
 using nlohmann::json;
+using namespace internal::json_reader;  // NOLINT: the reader helpers
 
 // Deeper documents are rejected instead of risking the parser's stack.
 constexpr int kMaxDepth = 64;
@@ -28,131 +30,6 @@ constexpr int kMaxDepth = 64;
 struct Rejected {
   std::string pointer, reason;
 };
-
-std::string TypeName(const json& j) {
-  switch (j.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "an integer";
-    case json::value_t::number_float:
-      return "a number";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::object:
-      return "an object";
-    default:
-      return "a value";
-  }
-}
-
-// Escapes a member name for a JSON pointer (RFC 6901).
-std::string PointerToken(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string Join(std::initializer_list<std::string_view> names) {
-  std::string out;
-  for (std::string_view n : names) internal::Append(&out, out.empty() ? "" : ", ", n);
-  return out;
-}
-
-absl::Status Bad(std::string_view pointer, std::string_view reason) {
-  return absl::InvalidArgumentError(internal::Cat(pointer.empty() ? "/" : pointer, ": ", reason));
-}
-
-absl::Status ExpectObject(const json& j, const std::string& ptr,
-                          std::initializer_list<std::string_view> allowed) {
-  if (!j.is_object()) return Bad(ptr, internal::Cat("must be an object, got ", TypeName(j)));
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool known = false;
-    for (std::string_view a : allowed) known = known || a == it.key();
-    if (!known) {
-      return Bad(internal::Cat(ptr, "/", PointerToken(it.key())),
-                 internal::Cat("unknown member \"", it.key(),
-                               "\" (expected one of: ", Join(allowed), ")"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-const json* Member(const json& j, std::string_view key) {
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
-absl::StatusOr<const json*> Required(const json& j, const std::string& ptr, std::string_view key) {
-  const json* m = Member(j, key);
-  if (m == nullptr) return Bad(ptr, internal::Cat("missing required member \"", key, "\""));
-  return m;
-}
-
-absl::StatusOr<std::string> AsString(const json& j, const std::string& ptr) {
-  if (!j.is_string()) return Bad(ptr, internal::Cat("must be a string, got ", TypeName(j)));
-  return j.get<std::string>();
-}
-
-absl::StatusOr<std::string> AsId(const json& j, const std::string& ptr) {
-  HANDOFF_ASSIGN_OR_RETURN(std::string s, AsString(j, ptr));
-  if (s.empty()) return Bad(ptr, "must be a non-empty id");
-  return s;
-}
-
-absl::StatusOr<int32_t> AsInt(const json& j, const std::string& ptr) {
-  if (!j.is_number_integer()) {
-    return Bad(ptr, internal::Cat("must be an integer, got ", TypeName(j)));
-  }
-  if (j.is_number_unsigned() ? j.get<uint64_t>() > 2147483647u
-                             : (j.get<int64_t>() > 2147483647 || j.get<int64_t>() < -2147483647)) {
-    return Bad(ptr, internal::Cat("integer ", j.dump(), " is out of range"));
-  }
-  return static_cast<int32_t>(j.get<int64_t>());
-}
-
-absl::StatusOr<Date> AsDate(const json& j, const std::string& ptr) {
-  HANDOFF_ASSIGN_OR_RETURN(std::string s, AsString(j, ptr));
-  absl::StatusOr<Date> d = ParseIsoDate(s);
-  if (!d.ok()) return Bad(ptr, internal::StdView(d.status().message()));
-  return *d;
-}
-
-absl::StatusOr<const json*> AsArray(const json& j, const std::string& ptr) {
-  if (!j.is_array()) return Bad(ptr, internal::Cat("must be an array, got ", TypeName(j)));
-  return &j;
-}
-
-// Reads an optional string member into `out` (unchanged when absent).
-absl::Status OptString(const json& obj, const std::string& ptr, std::string_view key,
-                       std::string* out) {
-  if (const json* m = Member(obj, key)) {
-    HANDOFF_ASSIGN_OR_RETURN(*out, AsString(*m, internal::Cat(ptr, "/", key)));
-  }
-  return absl::OkStatus();
-}
-
-template <typename IdT>
-absl::Status OptId(const json& obj, const std::string& ptr, std::string_view key, IdT* out) {
-  if (const json* m = Member(obj, key)) {
-    HANDOFF_ASSIGN_OR_RETURN(std::string s, AsId(*m, internal::Cat(ptr, "/", key)));
-    *out = IdT(std::move(s));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<CalendarSpec> ParseCalendar(const json& j) {
   const std::string ptr = "/calendar";
@@ -230,7 +107,9 @@ absl::Status ParseAccounts(const json& j, std::vector<Account>* out) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Milestone> ParseMilestone(const json& e, const std::string& ptr) {
+}  // namespace
+
+absl::StatusOr<Milestone> internal::ParseMilestoneJson(const json& e, const std::string& ptr) {
   HANDOFF_RETURN_IF_ERROR(ExpectObject(
       e, ptr, {"id", "name", "duration_days", "customer_visible", "owner", "depends_on"}));
   Milestone m;
@@ -267,6 +146,8 @@ absl::StatusOr<Milestone> ParseMilestone(const json& e, const std::string& ptr) 
   return m;
 }
 
+namespace {
+
 absl::Status ParseProjects(const json& j, std::vector<Project>* out) {
   HANDOFF_ASSIGN_OR_RETURN(const json* arr, AsArray(j, "/projects"));
   out->reserve(arr->size());
@@ -288,8 +169,8 @@ absl::Status ParseProjects(const json& j, std::vector<Project>* out) {
     HANDOFF_ASSIGN_OR_RETURN(const json* marr, AsArray(*ms, ptr + "/milestones"));
     p.milestones.reserve(marr->size());
     for (size_t k = 0; k < marr->size(); ++k) {
-      HANDOFF_ASSIGN_OR_RETURN(Milestone m,
-                               ParseMilestone((*marr)[k], internal::Cat(ptr, "/milestones/", k)));
+      HANDOFF_ASSIGN_OR_RETURN(Milestone m, internal::ParseMilestoneJson(
+                                                (*marr)[k], internal::Cat(ptr, "/milestones/", k)));
       p.milestones.push_back(std::move(m));
     }
     out->push_back(std::move(p));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -10,30 +11,89 @@
 namespace handoff::internal {
 namespace {
 
-// ES/EF of milestone m from its predecessors' EF and its project's start. Returns false when the
-// finish falls past the calendar's range.
-inline bool ComputeForward(PortfolioState& s, uint32_t m, int32_t max_day) {
-  const MilestoneRec& r = s.milestones[m];
-  int32_t es = 2 * s.projects[r.project].start_index;
-  ForEachPredecessor(s, m, [&](uint32_t q, int32_t lag) {
-    int32_t p = s.ef[q];
-    // p (+) L: p itself for L = 0, else END(first(p) + L - 1).
-    int32_t cand = lag == 0 ? p : 2 * (PortfolioState::First(p) + lag - 1) + 1;
-    if (cand > es) es = cand;
-  });
-  s.es[m] = es;
-  s.ef[m] = r.duration > 0 ? 2 * (PortfolioState::First(es) + r.duration - 1) + 1 : es;
-  return s.FinishDay(m) <= max_day;
+// The forecast of a milestone with progress (docs/scheduling.md, "Progress and forecast").
+// `planned` is the plan's ES (project start and predecessors, no as-of floor); only a done
+// milestone without an actual start uses it, for its start.
+void ProgressedForward(PortfolioState& s, uint32_t m, int32_t planned) {
+  const ProgressRec& p = s.progress.find(m)->second;
+  const int32_t d = s.milestones[m].duration;
+  const int32_t floor_day = s.floor >> 1;  // idx(A)
+  int32_t start = p.start_day, finish = 0;
+  switch (s.mode[m]) {
+    case ForecastMode::kDone:
+      // Done ignores predecessors and the floor: it finished at the end of its finish day.
+      finish = p.finish_day;
+      if (start < 0) start = d > 0 ? PortfolioState::First(planned) : (planned >> 1);
+      s.es[m] = 2 * std::min(start, finish);
+      s.ef[m] = 2 * finish + 1;
+      return;
+    case ForecastMode::kRemaining:
+      finish = std::max(p.finish_day, floor_day);
+      s.es[m] = 2 * std::min(start, finish);
+      s.ef[m] = 2 * finish + 1;
+      return;
+    case ForecastMode::kStarted:
+      s.es[m] = 2 * start;
+      if (d > 0) {
+        s.ef[m] = 2 * std::max(start + d - 1, floor_day) + 1;
+      } else {
+        // A started checkpoint keeps the checkpoint form: EF is START of its (floored) day.
+        s.ef[m] = 2 * std::max(start, floor_day);
+      }
+      return;
+    case ForecastMode::kPlan:
+      break;
+  }
 }
 
-// LFi of milestone m from its successors' LSi and its project's end.
-inline void ComputeBackward(PortfolioState& s, uint32_t m) {
+// The forward rule of one milestone, the one place it is written: the full pass (over the flat
+// links) and the incremental pass (over the graph) both call it. `for_each_pred(f)` calls
+// f(predecessor, lag) for every active link into m.
+template <typename ForEachPred>
+inline void ForwardRule(PortfolioState& s, uint32_t m, ForEachPred&& for_each_pred) {
+  const MilestoneRec& r = s.milestones[m];
+  const ForecastMode mode = s.mode[m];
+  if (mode == ForecastMode::kStarted || mode == ForecastMode::kRemaining) {
+    ProgressedForward(s, m, 0);  // started: predecessors no longer bind
+    return;
+  }
+  int32_t es = 2 * s.projects[r.project].start_index;
+  for_each_pred([&](uint32_t q, int32_t lag) {
+    const int32_t p = s.ef[q];
+    // p (+) L: p itself for L = 0, else END(first(p) + L - 1).
+    const int32_t cand = lag == 0 ? p : 2 * (PortfolioState::First(p) + lag - 1) + 1;
+    if (cand > es) es = cand;
+  });
+  if (mode == ForecastMode::kPlan) [[likely]] {
+    if (s.floor > es) es = s.floor;  // nothing not started starts before A
+    s.es[m] = es;
+    s.ef[m] = r.duration > 0 ? 2 * (PortfolioState::First(es) + r.duration - 1) + 1 : es;
+    return;
+  }
+  ProgressedForward(s, m, es);
+}
+
+// The backward rule of one milestone: LFi from its successors' LSi and its project's end.
+// `for_each_succ(f)` calls f(successor, lag) for every active link out of m.
+template <typename ForEachSucc>
+inline void BackwardRule(PortfolioState& s, uint32_t m, ForEachSucc&& for_each_succ) {
   int32_t lf = s.projects[s.milestones[m].project].end_i;
-  ForEachSuccessor(s, m, [&](uint32_t t, int32_t lag) {
-    int32_t cand = s.LsI(t) - lag;
+  for_each_succ([&](uint32_t t, int32_t lag) {
+    const int32_t cand = s.LsI(t) - lag;
     if (cand < lf) lf = cand;
   });
   s.lf[m] = lf;
+}
+
+// The incremental pass's forward step. Returns false when the finish falls past the calendar's
+// range.
+inline bool ComputeForward(PortfolioState& s, uint32_t m, int32_t max_day) {
+  ForwardRule(s, m, [&](auto&& f) { ForEachPredecessor(s, m, f); });
+  return s.FinishDay(m) <= max_day;
+}
+
+inline void ComputeBackward(PortfolioState& s, uint32_t m) {
+  BackwardRule(s, m, [&](auto&& f) { ForEachSuccessor(s, m, f); });
 }
 
 absl::Status OutOfRangeError(const PortfolioState& s, uint32_t m) {
@@ -163,18 +223,19 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
   s.es.resize(n);
   s.ef.resize(n);
   s.lf.resize(n);
+  s.mode.resize(n, ForecastMode::kPlan);
+  s.status.resize(n, MilestoneStatus::kNotStarted);
+  // Every key is at or above the floor after a full pass: the as-of index starts empty.
+  s.as_of_index.heap.clear();
+  s.as_of_index.threshold = s.floor;
+  s.as_of_index.live = 0;
   const int32_t max_day = s.calendar->MaxIndex();
-  // The same rules as ComputeForward / ComputeBackward, over the flat links.
   for (uint32_t m : s.topo_order) {
-    const MilestoneRec& r = s.milestones[m];
-    int32_t es = 2 * s.projects[r.project].start_index;
-    for (uint32_t k = f.pred_begin[m]; k < f.pred_begin[m + 1]; ++k) {
-      const int32_t p = s.ef[f.preds[k]], lag = f.pred_lag[k];
-      const int32_t cand = lag == 0 ? p : 2 * (PortfolioState::First(p) + lag - 1) + 1;
-      if (cand > es) es = cand;
-    }
-    s.es[m] = es;
-    s.ef[m] = r.duration > 0 ? 2 * (PortfolioState::First(es) + r.duration - 1) + 1 : es;
+    ForwardRule(s, m, [&](auto&& visit) {
+      for (uint32_t k = f.pred_begin[m]; k < f.pred_begin[m + 1]; ++k) {
+        visit(f.preds[k], f.pred_lag[k]);
+      }
+    });
     if (s.FinishDay(m) > max_day) {
       if (failed != nullptr) *failed = m;
       return OutOfRangeError(s, m);
@@ -183,12 +244,11 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
   for (ProjectRec& p : s.projects) p.end_i = ProjectEnd(s, p);
   for (auto it = s.topo_order.rbegin(); it != s.topo_order.rend(); ++it) {
     const uint32_t m = *it;
-    int32_t lf = s.projects[s.milestones[m].project].end_i;
-    for (uint32_t k = f.succ_begin[m]; k < f.succ_begin[m + 1]; ++k) {
-      const int32_t cand = s.LsI(f.succs[k]) - f.succ_lag[k];
-      if (cand < lf) lf = cand;
-    }
-    s.lf[m] = lf;
+    BackwardRule(s, m, [&](auto&& visit) {
+      for (uint32_t k = f.succ_begin[m]; k < f.succ_begin[m + 1]; ++k) {
+        visit(f.succs[k], f.succ_lag[k]);
+      }
+    });
   }
   return absl::OkStatus();
 }
@@ -230,6 +290,7 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   using Item = std::pair<uint32_t, uint32_t>;  // (topological position, milestone)
   std::vector<Item> heap;
   std::vector<uint32_t> projects;  // projects whose milestones' finishes may have moved
+  std::vector<uint32_t> reshaped;  // milestones whose working time EFi - ESi changed
 
   // Forward: in topological order (a min-heap on position), from the seeds through every
   // milestone whose predecessor's finish point moved.
@@ -254,8 +315,16 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
       RollBack(s);
       return error;
     }
-    if (s.es[m] != old_es || s.ef[m] != old_ef) projects.push_back(s.milestones[m].project);
+    if (s.es[m] == old_es && s.ef[m] == old_ef) continue;
+    projects.push_back(s.milestones[m].project);
     if (s.ef[m] != old_ef) ForEachSuccessor(s, m, [&](uint32_t t, int32_t) { push_forward(t); });
+    // A forecast can change a milestone's working time (an actual start, the floor on a
+    // finish): its latest start moves with it, so its predecessors are recomputed backward.
+    using P = PortfolioState;
+    if (P::First(s.ef[m]) - P::First(s.es[m]) != P::First(old_ef) - P::First(old_es)) {
+      reshaped.push_back(m);
+    }
+    NoteFloorKey(s, m);
   }
   // Seeds of a duration edit change EFi without moving ES; their project's end may move too.
   for (uint32_t m : forward_seeds) projects.push_back(s.milestones[m].project);
@@ -289,6 +358,9 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     }
   }
   for (uint32_t m : backward_seeds) seed_backward(m);
+  for (uint32_t m : reshaped) {
+    ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
+  }
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), max_first);
     uint32_t m = heap.back().second;
@@ -306,7 +378,98 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     }
   }
   std::sort(delta.moved.begin(), delta.moved.end());
+  // The change is committed: stale entries of the as-of index may go now (never during a
+  // change, which might still roll back to the keys they hold).
+  PortfolioState::AsOfIndex& index = s.as_of_index;
+  if (index.heap.size() > 2 * index.live + 16) CompactAsOfIndex(s);
   return delta;
+}
+
+void NoteFloorKey(PortfolioState& s, uint32_t m) {
+  if (s.mode[m] == ForecastMode::kDone) return;
+  const int32_t key = s.FloorKey(m);
+  if (key >= s.as_of_index.threshold) return;
+  s.as_of_index.heap.emplace_back(key, m);
+  std::push_heap(s.as_of_index.heap.begin(), s.as_of_index.heap.end(), std::greater<>());
+}
+
+void CompactAsOfIndex(PortfolioState& s) {
+  PortfolioState::AsOfIndex& index = s.as_of_index;
+  const uint32_t gen = NextGeneration(s);
+  size_t kept = 0;
+  for (const auto& [key, m] : index.heap) {
+    // Keep one entry per milestone, and only one that matches its current key.
+    if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
+    s.stamp[m] = gen;
+    index.heap[kept++] = {key, m};
+  }
+  index.heap.resize(kept);
+  std::make_heap(index.heap.begin(), index.heap.end(), std::greater<>());
+  index.live = kept;
+}
+
+namespace {
+
+// Refills the as-of index for a floor that passed its threshold: one scan of the portfolio.
+// The new threshold is as far past the floor as a budget of entries (a quarter of the
+// milestones) allows, at least one working day and at most kMaxWindow, so that daily calls
+// rarely scan: on the benchmark's 1M milestones one scan serves a year of them.
+void RebuildAsOfIndex(PortfolioState& s, int32_t floor) {
+  constexpr int32_t kMaxWindow = 512;  // working days
+  const size_t n = s.milestones.size();
+  const size_t budget = n / 4 + 1;
+  // Histogram of not-done milestones by working days from the floor to their key.
+  std::vector<size_t> ahead(kMaxWindow + 1, 0);
+  for (uint32_t m = 0; m < n; ++m) {
+    if (s.mode[m] == ForecastMode::kDone) continue;
+    const int32_t days = std::max(0, (s.FloorKey(m) - floor) >> 1);
+    ++ahead[static_cast<size_t>(std::min(days, kMaxWindow))];
+  }
+  // The window holds the buckets [0, window): always the first (the milestones the floor binds
+  // now), then as many as fit the budget.
+  int32_t window = 1;
+  for (size_t total = ahead[0];
+       window < kMaxWindow && total + ahead[static_cast<size_t>(window)] <= budget; ++window) {
+    total += ahead[static_cast<size_t>(window)];
+  }
+  PortfolioState::AsOfIndex& index = s.as_of_index;
+  index.threshold = floor + 2 * window;
+  index.heap.clear();
+  for (uint32_t m = 0; m < n; ++m) {
+    if (s.mode[m] != ForecastMode::kDone && s.FloorKey(m) < index.threshold) {
+      index.heap.emplace_back(s.FloorKey(m), m);
+    }
+  }
+  std::make_heap(index.heap.begin(), index.heap.end(), std::greater<>());
+  index.live = index.heap.size();
+}
+
+}  // namespace
+
+std::vector<uint32_t> TakeFloorBound(PortfolioState& s, int32_t floor,
+                                     std::vector<std::pair<int32_t, uint32_t>>* taken) {
+  PortfolioState::AsOfIndex& index = s.as_of_index;
+  if (floor > index.threshold) RebuildAsOfIndex(s, floor);
+  std::vector<uint32_t> bound;
+  const uint32_t gen = NextGeneration(s);
+  while (!index.heap.empty() && index.heap.front().first < floor) {
+    std::pop_heap(index.heap.begin(), index.heap.end(), std::greater<>());
+    const auto [key, m] = index.heap.back();
+    index.heap.pop_back();
+    if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
+    s.stamp[m] = gen;
+    taken->emplace_back(key, m);
+    bound.push_back(m);
+  }
+  return bound;
+}
+
+void RestoreFloorEntries(PortfolioState& s,
+                         const std::vector<std::pair<int32_t, uint32_t>>& taken) {
+  for (const auto& entry : taken) {
+    s.as_of_index.heap.push_back(entry);
+    std::push_heap(s.as_of_index.heap.begin(), s.as_of_index.heap.end(), std::greater<>());
+  }
 }
 
 std::vector<uint32_t> InsertLinkOrder(PortfolioState& s, uint32_t pred, uint32_t succ) {
@@ -377,7 +540,7 @@ std::vector<uint32_t> CriticalPath(const PortfolioState& s, uint32_t p) {
   };
   uint32_t current = kNone;
   for (uint32_t m : rec.milestones) {
-    if (s.Slack(m) == 0 && s.EfI(m) == rec.end_i && better(m, current)) current = m;
+    if (s.Critical(m) && s.EfI(m) == rec.end_i && better(m, current)) current = m;
   }
   std::vector<uint32_t> path;
   while (current != kNone) {
@@ -385,7 +548,7 @@ std::vector<uint32_t> CriticalPath(const PortfolioState& s, uint32_t p) {
     uint32_t next = kNone;
     const int32_t es_i = s.EsI(current);
     ForEachPredecessor(s, current, [&](uint32_t q, int32_t lag) {
-      if (s.milestones[q].project == p && s.Slack(q) == 0 && s.EfI(q) + lag == es_i &&
+      if (s.milestones[q].project == p && s.Critical(q) && s.EfI(q) + lag == es_i &&
           better(q, next)) {
         next = q;
       }

@@ -3,6 +3,8 @@
 #define HANDOFF_SRC_SCHEDULE_SCHEDULER_H_
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -19,9 +21,10 @@ namespace handoff::internal {
 // order, rotated to start at the smallest id; returns an empty vector on success.
 std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s);
 
-// Forward pass, project ends and backward pass over s.topo_order. OutOfRange (naming the
-// milestone, whose ordinal goes to `*failed` when given) when a date would pass 9999-12-31; the
-// schedule arrays are then unspecified.
+// Forward pass, project ends and backward pass over s.topo_order, with each milestone's
+// progress and the as-of floor (the forecast; with no progress and no as-of date, the plan).
+// Empties the as-of index. OutOfRange (naming the milestone, whose ordinal goes to `*failed`
+// when given) when a date would pass 9999-12-31; the schedule arrays are then unspecified.
 absl::Status FullSchedule(PortfolioState& s, uint32_t* failed = nullptr);
 
 // Starts an incremental change: clears the undo log. Call before Touch and the edit.
@@ -38,6 +41,20 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
                                          const std::vector<uint32_t>& backward_seeds);
 // Restores every value recorded since BeginChange.
 void RollBack(PortfolioState& s);
+
+// The as-of index (PortfolioState::AsOfIndex).
+// Adds milestone m with its current floor key when it is not done and its key is below the
+// index's threshold. Call after a change of m's progress; Reforecast calls it for what it moves.
+void NoteFloorKey(PortfolioState& s, uint32_t m);
+// Drops stale and duplicate entries. Only between changes (never before a possible RollBack).
+void CompactAsOfIndex(PortfolioState& s);
+// Returns the milestones not done whose floor key is below `floor` (the new floor point
+// START(idx(A))), taking their entries out of the index into `*taken`; refills the index by a
+// scan first when `floor` passes its threshold. The caller re-forecasts them, or puts the
+// entries back with RestoreFloorEntries when it rolls back.
+std::vector<uint32_t> TakeFloorBound(PortfolioState& s, int32_t floor,
+                                     std::vector<std::pair<int32_t, uint32_t>>* taken);
+void RestoreFloorEntries(PortfolioState& s, const std::vector<std::pair<int32_t, uint32_t>>& taken);
 
 // Keeps s.topo_order valid after adding the active link pred -> succ (Pearce-Kelly dynamic
 // topological order: only the positions between the two ends are reordered). When the link

@@ -8,9 +8,12 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
 #include "handoff/handoff.h"
 #include "nlohmann/json.hpp"
@@ -29,6 +32,8 @@ constexpr char kUsage[] =
     "commands:\n"
     "  schedule FILE [--format csv|json]  print every milestone's dates, slack and critical flag\n"
     "  impact FILE MILESTONE_ID           print a milestone's downstream cone as JSON\n"
+    "  run FILE [--keep-going]            apply the scenario's events; print every routed\n"
+    "                                     message as one JSON object per line\n"
     "  demo [FILE]                        print each project's schedule and critical path,\n"
     "                                     readable by a person (default: the bundled scenario)\n"
     "  help [COMMAND]                     print this help, or a command's\n"
@@ -51,6 +56,15 @@ const std::map<std::string, std::string>& CommandHelp() {
        "Prints as JSON every milestone that depends on MILESTONE_ID, transitively and across\n"
        "projects, with its project, account and customer visibility; then the customer-visible\n"
        "ones and the accounts they belong to.\n"},
+      {"run",
+       "usage: handoff run FILE [--keep-going] [--db PATH]\n"
+       "\n"
+       "Applies the scenario's events in order and prints every routed message as one JSON\n"
+       "object per line, in delivery order: seq, at, to, kind, account, project, and\n"
+       "milestone / feedback / risk where it concerns one (SLA messages also clock and due).\n"
+       "The first rejected event stops the run with exit status 2; with --keep-going each\n"
+       "rejected event is reported on stderr and the run goes on (exit status 2 at the end).\n"
+       "--db PATH (a durable SQLite journal) is not available in this version.\n"},
       {"demo",
        "usage: handoff demo [FILE]\n"
        "\n"
@@ -163,6 +177,69 @@ int Schedule(const std::vector<std::string>& args) {
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kOk;
+}
+
+// "/events/17" plus the rejected field when the error names one ("/events/17/milestone").
+std::string EventPointer(size_t index, const absl::Status& status) {
+  std::string pointer = "/events/" + std::to_string(index);
+  auto field = status.GetPayload(handoff::kErrorFieldPayload);  // absl::optional<absl::Cord>
+  if (field) {
+    pointer += '/';
+    pointer += std::string(*field);
+  }
+  return pointer;
+}
+
+int RunEvents(const std::vector<std::string>& args) {
+  std::string file;
+  bool keep_going = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--keep-going") {
+      keep_going = true;
+    } else if (args[i] == "--db") {
+      return Usage("run: --db: the durable journal is not available in this version");
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return Usage("run: unknown option " + args[i]);
+    } else if (file.empty()) {
+      file = args[i];
+    } else {
+      return Usage("run: more than one FILE");
+    }
+  }
+  if (file.empty()) return Usage("run: FILE is required");
+  absl::StatusOr<std::string> text = ReadInput(file);
+  if (!text.ok()) return LoadFailed(file, text.status());
+  absl::StatusOr<handoff::Scenario> scenario = handoff::ParseScenario(*text);
+  if (!scenario.ok()) return Fail(file, scenario.status());
+  absl::StatusOr<std::unique_ptr<handoff::Workspace>> ws = handoff::Workspace::Create(*scenario);
+  if (!ws.ok()) return Fail(file, ws.status());
+  absl::StatusOr<std::vector<handoff::Command>> events =
+      handoff::ParseCommandsJson(scenario->events_json, (*ws)->time_zone());
+  if (!events.ok()) return Fail(file, events.status());
+  std::string out;
+  const handoff::TimeZone& zone = (*ws)->time_zone();
+  (*ws)->AddSink([&out, &zone](const handoff::Message& m) {
+    out += handoff::MessageToJson(m, zone);
+    out += '\n';
+    if (out.size() > (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  });
+  int status = kOk;
+  for (size_t i = 0; i < events->size(); ++i) {
+    absl::Status applied = (*ws)->Apply((*events)[i]);
+    if (applied.ok()) continue;
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    out.clear();
+    std::fflush(stdout);
+    int code = Fail(file, absl::Status(applied.code(), EventPointer(i, applied) + ": " +
+                                                           std::string(applied.message())));
+    if (!keep_going) return code;
+    status = std::max(status, code == kInternal ? kInternal : kBadInput);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return status;
 }
 
 int Impact(const std::vector<std::string>& args) {
@@ -300,6 +377,7 @@ int Run(int argc, char** argv) {
   }
   if (command == "schedule") return Schedule(args);
   if (command == "impact") return Impact(args);
+  if (command == "run") return RunEvents(args);
   if (command == "demo") return Demo(args);
   return Usage("unknown command \"" + command + "\"");
 }

@@ -131,6 +131,21 @@ struct Impact {
   std::vector<AccountId> accounts;            // accounts of the customer-visible ones, sorted
 };
 
+// The milestone edits of an accepted change request.
+struct ChangeSet {
+  struct Link {
+    MilestoneId predecessor;
+    MilestoneId successor;
+    int32_t lag_days = 0;
+  };
+  // (milestone, new duration) pairs.
+  std::vector<std::pair<MilestoneId, int32_t>> durations;
+  // Milestones added to the project; their depends_on may name existing or new milestones.
+  std::vector<Milestone> new_milestones;
+  // Links added ("successor depends on predecessor"), between existing or new milestones.
+  std::vector<Link> links;
+};
+
 // Portfolio
 //
 // Owns the graph and the schedule. Move-only; moving keeps every computed value.
@@ -216,6 +231,17 @@ class Portfolio {
   // plus, once per window of several hundred working days, one scan of the portfolio to index
   // the milestones near A.
   absl::StatusOr<ScheduleDelta> SetAsOf(Date as_of);
+  // Applies an accepted change request to `project` atomically (see ChangeSet): new milestones
+  // are added to the project, durations set and links added, with one cycle check over the
+  // whole set and one incremental re-forecast. Errors name the field within the change
+  // (`new_milestones/1/depends_on/0/id`, `links/2/depends_on`, `durations/0/milestone`):
+  // NotFound for an unknown project or milestone, AlreadyExists for a duplicate id or an
+  // existing link, InvalidArgument for values out of range or a self-link, FailedPrecondition
+  // for a cycle (named), OutOfRange for a date past 9999-12-31. On any error nothing changes.
+  // New milestones take their first forecast as their baseline. Moved lists every milestone
+  // whose dates moved; new milestones are not listed.
+  absl::StatusOr<ScheduleDelta> ApplyChange(const ProjectId& project, const ChangeSet& change);
+
   // Makes the current forecast the baseline of every milestone (spec: `set_baseline`).
   void SetBaseline();
   // Makes the current forecast the baseline of the project's milestones; other projects keep

@@ -861,4 +861,12 @@ absl::StatusOr<ScheduleDelta> Portfolio::RescheduleAll() {
   return delta;
 }
 
+absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
+                                                     const ChangeSet& change) {
+  // TEMPORARY stub, replaced by the real implementation.
+  (void)project;
+  (void)change;
+  return absl::UnimplementedError("ApplyChange is not implemented yet");
+}
+
 }  // namespace handoff

@@ -1,0 +1,53 @@
+// Private: writing JSON text by hand on hot paths (messages are rendered per line).
+#ifndef HANDOFF_SRC_INTERNAL_JSON_TEXT_H_
+#define HANDOFF_SRC_INTERNAL_JSON_TEXT_H_
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace handoff::internal {
+
+// Appends `s` as a JSON string literal (quotes, escapes; bytes >= 0x80 pass through).
+inline void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out->append(buf);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+inline std::string JsonString(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  AppendJsonString(&out, s);
+  return out;
+}
+
+}  // namespace handoff::internal
+
+#endif  // HANDOFF_SRC_INTERNAL_JSON_TEXT_H_

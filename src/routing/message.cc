@@ -1,0 +1,57 @@
+#include "handoff/message.h"
+
+#include "src/internal/json_text.h"
+#include "src/internal/strings.h"
+
+namespace handoff {
+
+std::string MessageToJson(const Message& m, const TimeZone& zone) {
+  using internal::AppendJsonString;
+  std::string out;
+  out.reserve(160);
+  internal::Append(&out, "{\"seq\":", m.seq, ",\"at\":");
+  AppendJsonString(&out, FormatInstant(m.at, zone));
+  out += ",\"to\":";
+  AppendJsonString(&out, m.to.value());
+  out += ",\"kind\":";
+  AppendJsonString(&out, m.kind);
+  out += ",\"account\":";
+  if (m.account.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(&out, m.account);
+  }
+  out += ",\"project\":";
+  if (m.project.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(&out, m.project);
+  }
+  auto optional_field = [&](const char* name, const std::string& value) {
+    if (value.empty()) return;
+    internal::Append(&out, ",\"", name, "\":");
+    AppendJsonString(&out, value);
+  };
+  optional_field("milestone", m.milestone);
+  optional_field("feedback", m.feedback);
+  optional_field("risk", m.risk);
+  optional_field("clock", m.clock);
+  if (!m.clock.empty() || m.due) {
+    out += ",\"due\":";
+    if (m.due) {
+      AppendJsonString(&out, FormatInstant(*m.due, zone));
+    } else {
+      out += "null";
+    }
+  }
+  for (const auto& [name, value] : m.fields) {
+    out += ',';
+    AppendJsonString(&out, name);
+    out += ':';
+    out += value;
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace handoff

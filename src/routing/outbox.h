@@ -1,0 +1,66 @@
+// Private: per-recipient ordered inboxes with at-least-once delivery, acknowledgement, dedup of
+// identical unacknowledged notices, and optional digests.
+#ifndef HANDOFF_SRC_ROUTING_OUTBOX_H_
+#define HANDOFF_SRC_ROUTING_OUTBOX_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "handoff/message.h"
+
+namespace handoff::internal {
+
+class Outbox {
+ public:
+  // Holds `person`'s non-SLA messages and delivers them as one `digest` message
+  // `window_seconds` after the first held one.
+  void SetDigest(const std::string& person, int64_t window_seconds);
+
+  // Routes `m` (its seq is assigned here). SLA messages (`sla` true) are never deduplicated or
+  // held. Others are dropped when an identical notice to the same person is still unacknowledged
+  // (delivered or held), and held when the person has a digest. Delivered messages are appended
+  // to `delivered`.
+  void Route(Message m, bool sla, std::vector<Message>* delivered);
+
+  // The instant of the earliest pending digest.
+  std::optional<Instant> NextDigest() const;
+  // Delivers every digest due at or before `t`, in (instant, person) order.
+  void FireDigests(Instant t, const TimeZone& zone, std::vector<Message>* delivered);
+
+  // Unacknowledged messages of `person`, in order.
+  std::vector<Message> Pending(const std::string& person) const;
+  // Acknowledges every message of `person` up to `seq` (cumulative, idempotent). OutOfRange
+  // when `seq` is past the last message delivered to `person`.
+  absl::Status Ack(const std::string& person, uint64_t seq);
+
+  uint64_t last_seq() const { return seq_; }
+
+ private:
+  struct Entry {
+    Message message;
+    std::string key;                       // dedup key; empty for SLA messages
+    std::vector<std::string> digest_keys;  // a digest: the keys of the notices it carries
+  };
+  struct Inbox {
+    std::deque<Entry> unacked;
+    uint64_t last_delivered = 0;
+    absl::flat_hash_map<std::string, int> live_keys;  // unacked or held notices
+    std::vector<Entry> held;
+    std::optional<Instant> digest_due;
+    int64_t digest_window = 0;  // 0: no digest
+  };
+  void Deliver(Inbox& inbox, Entry entry, std::vector<Message>* delivered);
+
+  uint64_t seq_ = 0;
+  std::map<std::string, Inbox> inboxes_;  // ordered by person id: digests fire in that order
+};
+
+}  // namespace handoff::internal
+
+#endif  // HANDOFF_SRC_ROUTING_OUTBOX_H_

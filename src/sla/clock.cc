@@ -1,0 +1,85 @@
+#include "src/sla/clock.h"
+
+namespace handoff::internal {
+
+std::optional<int64_t> TargetSeconds(const SlaPolicy& policy, SlaClockKind clock) {
+  const std::optional<int32_t>& minutes = clock == SlaClockKind::kFirstResponse
+                                              ? policy.first_response_minutes
+                                              : policy.resolution_minutes;
+  if (!minutes) return std::nullopt;
+  return static_cast<int64_t>(*minutes) * 60;
+}
+
+std::vector<Threshold> Thresholds(const SlaPolicy& policy, SlaClockKind clock) {
+  std::vector<Threshold> out;
+  std::optional<int64_t> target = TargetSeconds(policy, clock);
+  if (!target) return out;
+  out.push_back({ThresholdKind::kWarning, 0, *target * policy.warn_at_percent / 100});
+  out.push_back({ThresholdKind::kBreach, 0, *target});
+  for (size_t k = 0; k < policy.escalation.size(); ++k) {
+    out.push_back({ThresholdKind::kEscalation, static_cast<uint16_t>(k),
+                   *target + 60 * static_cast<int64_t>(policy.escalation[k].after_minutes)});
+  }
+  return out;
+}
+
+void SlaClock::Halt(Instant t, ClockState next, const BusinessTime& bt) {
+  if (state_ == ClockState::kRunning) {
+    used_closed_ += bt.Elapsed(open_start_, t);
+    closed_.emplace_back(open_start_, t);
+  }
+  state_ = next;
+}
+
+void SlaClock::Run(Instant t) {
+  if (state_ == ClockState::kRunning) return;
+  state_ = ClockState::kRunning;
+  open_start_ = t;
+}
+
+int64_t SlaClock::Used(Instant t, const BusinessTime& bt) const {
+  if (state_ != ClockState::kRunning) return used_closed_;
+  return used_closed_ + bt.Elapsed(open_start_, t);
+}
+
+std::optional<Instant> SlaClock::InstantAtUsed(int64_t x, const BusinessTime& bt) const {
+  int64_t acc = 0;
+  for (const auto& [start, end] : closed_) {
+    int64_t run = bt.Elapsed(start, end);
+    if (x <= acc + run && (x > acc || acc == 0)) return bt.Add(start, x - acc);
+    acc += run;
+  }
+  if (state_ == ClockState::kRunning && x >= used_closed_) {
+    return bt.Add(open_start_, x - used_closed_);
+  }
+  return std::nullopt;
+}
+
+bool SlaClock::Fired(const Threshold& th) const {
+  switch (th.kind) {
+    case ThresholdKind::kWarning:
+      return warned_;
+    case ThresholdKind::kBreach:
+      return breached_;
+    case ThresholdKind::kEscalation:
+      return th.level < escalated_.size() && escalated_[th.level];
+  }
+  return false;
+}
+
+void SlaClock::MarkFired(const Threshold& th) {
+  switch (th.kind) {
+    case ThresholdKind::kWarning:
+      warned_ = true;
+      break;
+    case ThresholdKind::kBreach:
+      breached_ = true;
+      break;
+    case ThresholdKind::kEscalation:
+      if (escalated_.size() <= th.level) escalated_.resize(th.level + 1u, false);
+      escalated_[th.level] = true;
+      break;
+  }
+}
+
+}  // namespace handoff::internal

@@ -1,0 +1,67 @@
+// Private: one SLA clock of a feedback item (spec SLA.md "Clocks"): the business time it has
+// run (its used time), over the segments during which it ran, and which of its thresholds have
+// fired over its whole life.
+#ifndef HANDOFF_SRC_SLA_CLOCK_H_
+#define HANDOFF_SRC_SLA_CLOCK_H_
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "handoff/business_time.h"
+#include "handoff/instant.h"
+#include "handoff/sla.h"
+
+namespace handoff::internal {
+
+enum class ClockState : uint8_t { kRunning = 0, kPaused = 1, kStopped = 2 };
+
+// Threshold kinds, in firing order at one instant.
+enum class ThresholdKind : uint8_t { kWarning = 0, kBreach = 1, kEscalation = 2 };
+
+struct Threshold {
+  ThresholdKind kind;
+  uint16_t level;  // escalation level (position in the chain); 0 otherwise
+  int64_t used;    // the used time at which it fires, in seconds
+};
+
+// The thresholds of `policy` for `clock`, in firing order; empty when that clock has no target.
+std::vector<Threshold> Thresholds(const SlaPolicy& policy, SlaClockKind clock);
+// The clock's target in seconds, if the policy sets one.
+std::optional<int64_t> TargetSeconds(const SlaPolicy& policy, SlaClockKind clock);
+
+class SlaClock {
+ public:
+  // Starts running at `t`.
+  explicit SlaClock(Instant t) : open_start_(t) {}
+
+  ClockState state() const { return state_; }
+  // Ends the running segment at `t` and moves to `next` (paused or stopped). A paused clock
+  // can be stopped too (it then keeps its used time).
+  void Halt(Instant t, ClockState next, const BusinessTime& bt);
+  // Starts a new running segment at `t` (from paused or stopped).
+  void Run(Instant t);
+
+  // Used business time at `t` (>= the last change).
+  int64_t Used(Instant t, const BusinessTime& bt) const;
+  // The instant at which used time reaches `x`: a past instant when it already has; while
+  // running, the instant it will at the current pace; none while paused or stopped short of it.
+  std::optional<Instant> InstantAtUsed(int64_t x, const BusinessTime& bt) const;
+
+  // Fired flags over the clock's whole life (warning, breach, escalation levels by position).
+  bool Fired(const Threshold& th) const;
+  void MarkFired(const Threshold& th);
+
+ private:
+  ClockState state_ = ClockState::kRunning;
+  Instant open_start_;                               // valid while running
+  int64_t used_closed_ = 0;                          // business time of the closed segments
+  std::vector<std::pair<Instant, Instant>> closed_;  // ran in [first, second)
+  bool warned_ = false, breached_ = false;
+  std::vector<bool> escalated_;
+};
+
+}  // namespace handoff::internal
+
+#endif  // HANDOFF_SRC_SLA_CLOCK_H_

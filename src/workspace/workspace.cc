@@ -1,0 +1,1200 @@
+#include "handoff/workspace.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "absl/strings/cord.h"
+#include "nlohmann/json.hpp"
+#include "src/internal/json_text.h"
+#include "src/internal/status_macros.h"
+#include "src/internal/strings.h"
+#include "src/io/json_reader.h"
+#include "src/workspace/workspace_state.h"
+
+namespace handoff {
+
+using internal::Cat;
+using internal::ClockState;
+using internal::FeedbackRec;
+using internal::JsonString;
+using internal::kNobody;
+using internal::MilestoneInfo;
+using internal::ProjectInfo;
+using internal::Threshold;
+using internal::ThresholdKind;
+using internal::Timer;
+using internal::WorkspaceState;
+
+namespace {
+
+constexpr int kFirst = static_cast<int>(SlaClockKind::kFirstResponse);
+constexpr int kResolution = static_cast<int>(SlaClockKind::kResolution);
+
+std::string Quote(std::string_view s) { return JsonString(s); }
+
+// Names the command field an error is about (see kErrorFieldPayload).
+absl::Status WithField(absl::Status status, std::string_view field) {
+  if (!field.empty()) status.SetPayload(kErrorFieldPayload, absl::Cord(std::string(field)));
+  return status;
+}
+
+bool IsOpenState(FeedbackState s) {
+  return s != FeedbackState::kResolved && s != FeedbackState::kClosed;
+}
+
+// Why a forecast moved, as a recipient may see it.
+struct Cause {
+  enum Kind { kAsOf, kMilestone, kChange } kind = kAsOf;
+  uint32_t milestone = kNobody;  // kMilestone
+  uint32_t feedback = kNobody;   // kChange
+  uint32_t account = kNobody;    // the account the cause belongs to
+};
+
+// One Apply: validation has passed when Begin() is called; everything after may mutate.
+class Run {
+ public:
+  Run(WorkspaceState& s, const Command& c) : s_(s), c_(c) {}
+
+  absl::Status Execute();
+  std::vector<Message>& delivered() { return delivered_; }
+
+ private:
+  // --- lookups and errors (no mutation) ---
+  std::string Prefix() const { return Cat(CommandTypeName(c_), " by \"", c_.by, "\": "); }
+  absl::Status NotFound(std::string_view entity, std::string_view id,
+                        std::string_view field = "") const {
+    return WithField(
+        absl::NotFoundError(Cat(Prefix(), field.empty() ? "" : field, field.empty() ? "" : ": ",
+                                entity, " \"", id, "\": unknown id")),
+        field);
+  }
+  absl::Status Denied(std::string_view entity, std::string_view id, std::string_view rule) const {
+    const internal::PersonInfo& who = s_.people[actor_];
+    return absl::PermissionDeniedError(Cat(Prefix(), entity, " \"", id, "\": person \"", who.id,
+                                           "\" (", RoleName(who.role), ") may not ",
+                                           CommandTypeName(c_), ": ", rule));
+  }
+  absl::Status Precondition(std::string_view entity, std::string_view id,
+                            std::string_view reason) const {
+    return absl::FailedPreconditionError(Cat(Prefix(), entity, " \"", id, "\": ", reason));
+  }
+  absl::Status Invalid(std::string_view field, std::string_view reason) const {
+    return WithField(absl::InvalidArgumentError(Cat(Prefix(), field, ": ", reason)), field);
+  }
+  absl::StatusOr<uint32_t> Find(const absl::flat_hash_map<std::string, uint32_t>& index,
+                                std::string_view entity, const std::string& id,
+                                std::string_view field) const {
+    auto it = index.find(id);
+    if (it == index.end()) return NotFound(entity, id, field);
+    return it->second;
+  }
+  bool IsPm(uint32_t project) const { return s_.projects[project].pm == actor_; }
+  bool IsAe(uint32_t project) const {
+    uint32_t a = s_.projects[project].account;
+    return a != kNobody && s_.accounts[a].ae == actor_;
+  }
+  uint32_t AeOf(uint32_t project) const {
+    uint32_t a = s_.projects[project].account;
+    return a == kNobody ? kNobody : s_.accounts[a].ae;
+  }
+  absl::Status RequirePm(uint32_t project) const {
+    if (IsPm(project)) return absl::OkStatus();
+    return Denied("project", s_.projects[project].id, "only the project's PM may");
+  }
+  absl::Status RequireAe(uint32_t project) const {
+    if (IsAe(project)) return absl::OkStatus();
+    return Denied("project", s_.projects[project].id, "only the AE of the project's account may");
+  }
+  absl::Status RequirePmSide(const FeedbackRec& f) const {
+    if (IsPm(f.project) || f.assignee == actor_) return absl::OkStatus();
+    return Denied("feedback", f.id, "only the project's PM or the feedback's assignee may");
+  }
+  absl::Status RequireAeSide(const FeedbackRec& f) const {
+    if (IsAe(f.project)) return absl::OkStatus();
+    return Denied("feedback", f.id, "only the AE of the project's account may");
+  }
+  absl::StatusOr<uint32_t> FindFeedback(const FeedbackId& id) const {
+    return Find(s_.feedback_index, "feedback", id.value(), "");
+  }
+  absl::Status OpenProject(uint32_t p) const {
+    if (s_.projects[p].closed) return Precondition("project", s_.projects[p].id, "is closed");
+    return absl::OkStatus();
+  }
+
+  // --- phases ---
+  absl::Status Begin(bool fire = true);
+  void FireDue();
+  void FireTimer(const Timer& t);
+  void End();
+
+  // --- effects ---
+  Message NewMessage(Instant at, uint32_t to, std::string kind, uint32_t project) const;
+  void Route(Message m, bool sla = false) { s_.outbox.Route(std::move(m), sla, &delivered_); }
+  void Schedule(uint32_t feedback, int clock);
+  void SyncBreach(FeedbackRec& f);
+  void ReportMoves(const ScheduleDelta& delta, const Cause& cause, uint32_t quiet_account);
+  std::string CauseJson(const Cause& cause, uint32_t account) const;
+  void UpdateHealth(uint32_t project, Instant at);
+  void FeedbackToAe(const FeedbackRec& f, std::string kind,
+                    std::vector<std::pair<std::string, std::string>> fields);
+  void FeedbackToAssignee(const FeedbackRec& f, std::string kind,
+                          std::vector<std::pair<std::string, std::string>> fields);
+  void RiskMessages(const internal::RiskInfo& risk, const std::string& kind);
+
+  // --- handlers ---
+  absl::Status Do(const LogFeedback& p);
+  absl::Status Do(const RespondFeedback& p);
+  absl::Status Do(const SetFeedbackState& p);
+  absl::Status Do(const CustomerReplied& p);
+  absl::Status Do(const ConfirmResolution& p);
+  absl::Status Do(const ReopenFeedback& p);
+  absl::Status Do(const SetFeedbackPriority& p);
+  absl::Status Do(const UpdateMilestone& p);
+  absl::Status Do(const RaiseRisk& p);
+  absl::Status Do(const CloseRisk& p);
+  absl::Status Do(const SetHealth& p);
+  absl::Status Do(const AcceptChange& p);
+  absl::Status Do(const RecordCost& p);
+  absl::Status Do(const SetBaseline& p);
+  absl::Status Do(const CloseProject& p);
+  absl::Status Do(const RecordCsat& p);
+  absl::Status Do(const LogTouchpoint& p);
+  absl::Status Do(const LogOpportunity& p);
+  absl::Status Do(const RecordRenewal& p);
+  absl::Status Do(const Tick& p);
+
+  WorkspaceState& s_;
+  const Command& c_;
+  uint32_t actor_ = kNobody;
+  std::vector<Message> delivered_;
+  std::vector<uint32_t> touched_projects_;
+  std::optional<ScheduleDelta> time_moves_;
+};
+
+absl::Status Run::Execute() {
+  if (s_.last && c_.at < *s_.last) {
+    return WithField(absl::FailedPreconditionError(Cat(
+                         Prefix(), "at ", FormatInstant(c_.at, s_.zone),
+                         " is earlier than the last applied ", FormatInstant(*s_.last, s_.zone))),
+                     "at");
+  }
+  auto it = s_.person_index.find(c_.by.value());
+  if (it == s_.person_index.end()) {
+    return WithField(absl::NotFoundError(Cat(Prefix(), "by: person \"", c_.by, "\": unknown id")),
+                     "by");
+  }
+  actor_ = it->second;
+  HANDOFF_RETURN_IF_ERROR(std::visit([this](const auto& p) { return Do(p); }, c_.payload));
+  End();
+  return absl::OkStatus();
+}
+
+absl::Status Run::Begin(bool fire) {
+  const Date today = LocalDate(c_.at, s_.zone);
+  if (!s_.as_of || today > *s_.as_of) {
+    absl::StatusOr<ScheduleDelta> moved = s_.portfolio->SetAsOf(today);
+    if (!moved.ok()) return moved.status();
+    s_.as_of = today;
+    time_moves_ = *std::move(moved);
+  }
+  if (fire) FireDue();
+  return absl::OkStatus();
+}
+
+void Run::FireDue() {
+  for (;;) {
+    std::optional<Instant> digest = s_.outbox.NextDigest();
+    if (!s_.timers.empty() && s_.timers.begin()->at <= c_.at &&
+        (!digest || s_.timers.begin()->at <= *digest)) {
+      Timer t = *s_.timers.begin();
+      s_.timers.erase(s_.timers.begin());
+      FireTimer(t);
+    } else if (digest && *digest <= c_.at) {
+      s_.outbox.FireDigests(*digest, s_.zone, &delivered_);
+    } else {
+      break;
+    }
+  }
+  if (time_moves_) {
+    ScheduleDelta moves = *std::move(time_moves_);
+    time_moves_.reset();
+    ReportMoves(moves, Cause{Cause::kAsOf}, kNobody);
+  }
+}
+
+void Run::FireTimer(const Timer& t) {
+  FeedbackRec& f = s_.feedback[t.feedback];
+  internal::SlaClock& clock = f.clocks[t.clock];
+  clock.MarkFired(t.threshold);
+  auto& list = s_.scheduled[t.feedback][t.clock];
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [&](const Timer& x) { return !(x < t) && !(t < x); }),
+             list.end());
+  const SlaPolicy& policy = s_.policies[static_cast<size_t>(f.policy)];
+  const SlaClockKind kind = static_cast<SlaClockKind>(t.clock);
+  std::optional<Instant> due =
+      clock.InstantAtUsed(*internal::TargetSeconds(policy, kind), *s_.business_time);
+  std::vector<uint32_t> to;
+  std::string name;
+  switch (t.threshold.kind) {
+    case ThresholdKind::kWarning:
+      name = "sla_warning";
+      to = {f.assignee};
+      break;
+    case ThresholdKind::kBreach:
+      name = "sla_breached";
+      to = {f.assignee, AeOf(f.project)};
+      break;
+    case ThresholdKind::kEscalation:
+      name = "escalated";
+      to = {s_.policy_escalation[static_cast<size_t>(f.policy)][t.threshold.level], f.assignee,
+            AeOf(f.project)};
+      break;
+  }
+  std::vector<uint32_t> sent;
+  for (uint32_t person : to) {
+    if (person == kNobody || std::find(sent.begin(), sent.end(), person) != sent.end()) continue;
+    sent.push_back(person);
+    Message m = NewMessage(t.at, person, name, f.project);
+    if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
+    m.feedback = f.id;
+    m.clock = std::string(SlaClockName(kind));
+    m.due = due;
+    m.fields.emplace_back("priority", Quote(PriorityName(f.priority)));
+    m.fields.emplace_back("policy", Quote(policy.name));
+    if (t.threshold.kind == ThresholdKind::kEscalation) {
+      m.fields.emplace_back("level", std::to_string(t.threshold.level + 1));
+      m.fields.emplace_back(
+          "escalated_to",
+          Quote(s_.people[s_.policy_escalation[static_cast<size_t>(f.policy)][t.threshold.level]]
+                    .id));
+    }
+    Route(std::move(m), /*sla=*/true);
+  }
+  if (t.threshold.kind == ThresholdKind::kBreach) {
+    SyncBreach(f);
+    UpdateHealth(f.project, t.at);  // the project turns red when the breach happens
+  }
+}
+
+void Run::End() {
+  FireDue();  // timers the command made due at or before its instant
+  std::sort(touched_projects_.begin(), touched_projects_.end());
+  touched_projects_.erase(std::unique(touched_projects_.begin(), touched_projects_.end()),
+                          touched_projects_.end());
+  for (uint32_t p : touched_projects_) UpdateHealth(p, c_.at);
+  s_.last = c_.at;
+}
+
+Message Run::NewMessage(Instant at, uint32_t to, std::string kind, uint32_t project) const {
+  Message m;
+  m.at = at;
+  m.to = PersonId(s_.people[to].id);
+  m.kind = std::move(kind);
+  const ProjectInfo& p = s_.projects[project];
+  if (p.account != kNobody) m.account = s_.accounts[p.account].id;
+  m.project = p.id;
+  return m;
+}
+
+void Run::Schedule(uint32_t fi, int c) {
+  auto& list = s_.scheduled[fi][static_cast<size_t>(c)];
+  for (const Timer& t : list) s_.timers.erase(t);
+  list.clear();
+  FeedbackRec& f = s_.feedback[fi];
+  if (f.policy < 0) return;
+  const internal::SlaClock& clock = f.clocks[static_cast<size_t>(c)];
+  if (clock.state() == ClockState::kStopped) return;
+  const BusinessTime& bt = *s_.business_time;
+  const int64_t used = clock.Used(c_.at, bt);
+  for (const Threshold& th : internal::Thresholds(s_.policies[static_cast<size_t>(f.policy)],
+                                                  static_cast<SlaClockKind>(c))) {
+    if (clock.Fired(th)) continue;
+    std::optional<Instant> at;
+    if (th.used <= used) {
+      at = c_.at;  // already passed: fires at this command's instant
+    } else if (clock.state() == ClockState::kRunning) {
+      at = clock.InstantAtUsed(th.used, bt);
+    }
+    if (!at) continue;
+    Timer t{std::max(*at, c_.at), &f.id, fi, static_cast<uint8_t>(c), th};
+    s_.timers.insert(t);
+    list.push_back(t);
+  }
+}
+
+void Run::SyncBreach(FeedbackRec& f) {
+  bool breached = false;
+  for (const internal::SlaClock& c : f.clocks) {
+    breached = breached || c.Fired(Threshold{ThresholdKind::kBreach, 0, 0});
+  }
+  const bool count = breached && IsOpenState(f.state);
+  if (count != f.counted_breach) {
+    s_.projects[f.project].open_breached_feedback += count ? 1 : -1;
+    f.counted_breach = count;
+    touched_projects_.push_back(f.project);
+  }
+}
+
+std::string Run::CauseJson(const Cause& cause, uint32_t account) const {
+  switch (cause.kind) {
+    case Cause::kAsOf:
+      return R"({"kind":"as_of","description":"work not started or not finished by the as-of date"})";
+    case Cause::kMilestone:
+      if (cause.account == account) {
+        const MilestoneInfo& m = s_.milestones[cause.milestone];
+        return Cat(R"({"kind":"milestone","milestone":)", Quote(m.id), R"(,"status":)",
+                   Quote(MilestoneStatusName(m.status)), "}");
+      }
+      return R"({"kind":"milestone","description":"a milestone in another account's project"})";
+    case Cause::kChange:
+      if (cause.account == account) {
+        return Cat(R"({"kind":"change_request","feedback":)", Quote(s_.feedback[cause.feedback].id),
+                   "}");
+      }
+      return R"({"kind":"change_request","description":"a change in another account's project"})";
+  }
+  return "null";
+}
+
+void Run::ReportMoves(const ScheduleDelta& delta, const Cause& cause, uint32_t quiet_account) {
+  const WorkingCalendar& cal = s_.portfolio->calendar();
+  for (const MilestoneId& id : delta.moved) {
+    auto it = s_.milestone_index.find(id.value());
+    if (it == s_.milestone_index.end()) continue;
+    MilestoneInfo& mi = s_.milestones[it->second];
+    absl::StatusOr<MilestoneSchedule> row = s_.portfolio->ScheduleOf(id);
+    if (!row.ok()) continue;
+    const Date old_finish = mi.finish;
+    mi.finish = row->finish;
+    mi.slip = row->slip_days;
+    touched_projects_.push_back(mi.project);
+    if (!mi.visible || old_finish == mi.finish) continue;
+    const uint32_t account = s_.projects[mi.project].account;
+    const uint32_t ae = AeOf(mi.project);
+    if (ae == kNobody || account == quiet_account) continue;
+    Message m = NewMessage(c_.at, ae, "forecast_changed", mi.project);
+    m.milestone = mi.id;
+    m.fields.emplace_back("old_finish", Quote(FormatIsoDate(old_finish)));
+    m.fields.emplace_back("new_finish", Quote(FormatIsoDate(mi.finish)));
+    m.fields.emplace_back("slip_days",
+                          std::to_string(cal.IndexOf(mi.finish) - cal.IndexOf(old_finish)));
+    m.fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
+    m.fields.emplace_back("cause", CauseJson(cause, account));
+    Route(std::move(m));
+  }
+}
+
+void Run::UpdateHealth(uint32_t pi, Instant at) {
+  ProjectInfo& p = s_.projects[pi];
+  int32_t max_slip = 0;
+  std::string slipping;
+  for (uint32_t m : p.milestones) {
+    const MilestoneInfo& mi = s_.milestones[m];
+    if (mi.status == MilestoneStatus::kDone) continue;
+    if (mi.slip > max_slip) {
+      max_slip = mi.slip;
+      slipping = mi.id;
+    }
+  }
+  Health computed = Health::kGreen;
+  std::string reason = "on plan";
+  if (p.open_breached_feedback > 0 || p.open_high_risks > 0 || max_slip >= 5) {
+    computed = Health::kRed;
+    reason = p.open_breached_feedback > 0
+                 ? Cat(p.open_breached_feedback, " feedback item(s) with a breached SLA")
+             : p.open_high_risks > 0 ? Cat(p.open_high_risks, " high-severity risk(s) open")
+                                     : Cat(slipping, " slips ", max_slip, " working days");
+  } else if (p.open_risks > 0 || max_slip >= 1) {
+    computed = Health::kAmber;
+    reason = p.open_risks > 0 ? Cat(p.open_risks, " risk(s) open")
+                              : Cat(slipping, " slips ", max_slip, " working day(s)");
+  }
+  const Health effective = p.override_health.value_or(computed);
+  if (p.override_health) reason = p.override_reason;
+  if (effective == p.health) {
+    p.health_reason = reason;
+    return;
+  }
+  const Health previous = p.health;
+  p.health = effective;
+  p.health_reason = reason;
+  const uint32_t ae = AeOf(pi);
+  if (ae == kNobody) return;
+  Message m = NewMessage(at, ae, "health_changed", pi);
+  m.fields.emplace_back("health", Quote(HealthName(effective)));
+  m.fields.emplace_back("previous", Quote(HealthName(previous)));
+  m.fields.emplace_back("reason", Quote(reason));
+  m.fields.emplace_back("overridden", p.override_health ? "true" : "false");
+  Route(std::move(m));
+}
+
+void Run::FeedbackToAe(const FeedbackRec& f, std::string kind,
+                       std::vector<std::pair<std::string, std::string>> fields) {
+  const uint32_t ae = AeOf(f.project);
+  if (ae == kNobody) return;
+  Message m = NewMessage(c_.at, ae, std::move(kind), f.project);
+  if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
+  m.feedback = f.id;
+  m.fields = std::move(fields);
+  Route(std::move(m));
+}
+
+void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind,
+                             std::vector<std::pair<std::string, std::string>> fields) {
+  Message m = NewMessage(c_.at, f.assignee, std::move(kind), f.project);
+  if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
+  m.feedback = f.id;
+  m.fields = std::move(fields);
+  Route(std::move(m));
+}
+
+// --- AE -> PM ------------------------------------------------------------------------------
+
+absl::Status Run::Do(const LogFeedback& p) {
+  if (s_.feedback_index.contains(p.id.value())) {
+    return absl::AlreadyExistsError(Cat(Prefix(), "feedback \"", p.id, "\": duplicate id"));
+  }
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
+                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_RETURN_IF_ERROR(RequireAe(project));
+  HANDOFF_RETURN_IF_ERROR(OpenProject(project));
+  uint32_t milestone = kNobody;
+  if (!p.milestone.empty()) {
+    HANDOFF_ASSIGN_OR_RETURN(
+        milestone, Find(s_.milestone_index, "milestone", p.milestone.value(), "milestone"));
+    if (s_.milestones[milestone].project != project) {
+      return Invalid("milestone",
+                     Cat("milestone \"", p.milestone, "\" is not in project \"", p.project, "\""));
+    }
+  }
+  uint32_t assignee = milestone != kNobody && s_.milestones[milestone].owner != kNobody
+                          ? s_.milestones[milestone].owner
+                          : s_.projects[project].pm;
+  if (assignee == kNobody) {
+    return Precondition("project", s_.projects[project].id,
+                        "has no pm (and the milestone no owner) to assign the feedback to");
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+
+  const uint32_t fi = static_cast<uint32_t>(s_.feedback.size());
+  FeedbackRec& f = s_.feedback.emplace_back();
+  f.id = p.id.value();
+  f.project = project;
+  f.milestone = milestone;
+  f.kind = p.kind;
+  f.channel = p.channel;
+  f.priority = p.priority;
+  f.text = p.text;
+  f.assignee = assignee;
+  f.logged_at = c_.at;
+  f.clocks = {internal::SlaClock(c_.at), internal::SlaClock(c_.at)};
+  const uint32_t account = s_.projects[project].account;
+  const std::string& tier = account == kNobody ? std::string() : s_.accounts[account].tier;
+  for (size_t i = 0; i < s_.policies.size(); ++i) {
+    if (SlaMatches(s_.policies[i], f.kind, f.priority, tier)) {
+      f.policy = static_cast<int32_t>(i);
+      break;
+    }
+  }
+  s_.feedback_index.emplace(f.id, fi);
+  s_.scheduled.emplace_back();
+  Schedule(fi, kFirst);
+  Schedule(fi, kResolution);
+
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"feedback_kind", Quote(FeedbackKindName(f.kind))},
+      {"channel", Quote(ChannelName(f.channel))},
+      {"priority", Quote(PriorityName(f.priority))},
+      {"text", Quote(f.text)}};
+  Message m = NewMessage(c_.at, assignee, "feedback_logged", project);
+  if (milestone != kNobody) m.milestone = s_.milestones[milestone].id;
+  m.feedback = f.id;
+  if (f.policy >= 0) {
+    const SlaPolicy& policy = s_.policies[static_cast<size_t>(f.policy)];
+    if (auto target = internal::TargetSeconds(policy, SlaClockKind::kFirstResponse)) {
+      m.clock = "first_response";
+      m.due = f.clocks[kFirst].InstantAtUsed(*target, *s_.business_time);
+    }
+    fields.emplace_back("policy", Quote(policy.name));
+  }
+  m.fields = std::move(fields);
+  Route(std::move(m));
+  touched_projects_.push_back(project);
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const CustomerReplied& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t fi, FindFeedback(p.feedback));
+  FeedbackRec& f = s_.feedback[fi];
+  HANDOFF_RETURN_IF_ERROR(RequireAeSide(f));
+  if (f.state != FeedbackState::kWaitingOnCustomer) {
+    return Precondition("feedback", f.id,
+                        Cat("is ", FeedbackStateName(f.state), ", not waiting_on_customer"));
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  f.state = FeedbackState::kInProgress;
+  for (int c : {kFirst, kResolution}) {
+    if (f.clocks[static_cast<size_t>(c)].state() == ClockState::kPaused) {
+      f.clocks[static_cast<size_t>(c)].Run(c_.at);
+      Schedule(fi, c);
+    }
+  }
+  FeedbackToAssignee(f, "customer_replied",
+                     {{"state", Quote(FeedbackStateName(f.state))}, {"text", Quote(p.text)}});
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const ConfirmResolution& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t fi, FindFeedback(p.feedback));
+  FeedbackRec& f = s_.feedback[fi];
+  HANDOFF_RETURN_IF_ERROR(RequireAeSide(f));
+  if (f.state != FeedbackState::kResolved) {
+    return Precondition("feedback", f.id, Cat("is ", FeedbackStateName(f.state), ", not resolved"));
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  f.state = FeedbackState::kClosed;
+  for (int c : {kFirst, kResolution}) {
+    f.clocks[static_cast<size_t>(c)].Halt(c_.at, ClockState::kStopped, *s_.business_time);
+    Schedule(fi, c);
+  }
+  SyncBreach(f);
+  FeedbackToAssignee(f, "feedback_closed", {{"state", Quote(FeedbackStateName(f.state))}});
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const ReopenFeedback& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t fi, FindFeedback(p.feedback));
+  FeedbackRec& f = s_.feedback[fi];
+  HANDOFF_RETURN_IF_ERROR(RequireAeSide(f));
+  if (f.state != FeedbackState::kResolved) {
+    return Precondition("feedback", f.id, Cat("is ", FeedbackStateName(f.state), ", not resolved"));
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  f.state = FeedbackState::kInProgress;
+  f.clocks[kResolution].Run(c_.at);
+  Schedule(fi, kResolution);
+  SyncBreach(f);
+  FeedbackToAssignee(f, "feedback_reopened",
+                     {{"state", Quote(FeedbackStateName(f.state))}, {"text", Quote(p.text)}});
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const SetFeedbackPriority& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t fi, FindFeedback(p.feedback));
+  FeedbackRec& f = s_.feedback[fi];
+  const bool ae_side = IsAe(f.project);
+  if (!ae_side && !IsPm(f.project) && f.assignee != actor_) {
+    return Denied("feedback", f.id,
+                  "only the project's PM, the feedback's assignee or the account's AE may");
+  }
+  if (f.state == FeedbackState::kClosed) return Precondition("feedback", f.id, "is closed");
+  if (f.priority == p.priority) {
+    return Precondition("feedback", f.id, Cat("already has priority ", PriorityName(p.priority)));
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  const Priority previous = f.priority;
+  f.priority = p.priority;
+  const uint32_t account = s_.projects[f.project].account;
+  const std::string& tier = account == kNobody ? std::string() : s_.accounts[account].tier;
+  f.policy = -1;
+  for (size_t i = 0; i < s_.policies.size(); ++i) {
+    if (SlaMatches(s_.policies[i], f.kind, f.priority, tier)) {
+      f.policy = static_cast<int32_t>(i);
+      break;
+    }
+  }
+  Schedule(fi, kFirst);
+  Schedule(fi, kResolution);
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"priority", Quote(PriorityName(f.priority))},
+      {"previous_priority", Quote(PriorityName(previous))}};
+  if (ae_side) {
+    FeedbackToAssignee(f, "feedback_priority_changed", std::move(fields));
+  } else {
+    FeedbackToAe(f, "feedback_priority_changed", std::move(fields));
+  }
+  return absl::OkStatus();
+}
+
+// --- PM side: feedback ---------------------------------------------------------------------
+
+absl::Status Run::Do(const RespondFeedback& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t fi, FindFeedback(p.feedback));
+  FeedbackRec& f = s_.feedback[fi];
+  HANDOFF_RETURN_IF_ERROR(RequirePmSide(f));
+  if (f.state == FeedbackState::kClosed) return Precondition("feedback", f.id, "is closed");
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  if (f.state == FeedbackState::kNew) f.state = FeedbackState::kAcknowledged;
+  f.clocks[kFirst].Halt(c_.at, ClockState::kStopped, *s_.business_time);
+  Schedule(fi, kFirst);
+  FeedbackToAe(f, "feedback_responded",
+               {{"state", Quote(FeedbackStateName(f.state))}, {"text", Quote(p.text)}});
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const SetFeedbackState& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t fi, FindFeedback(p.feedback));
+  FeedbackRec& f = s_.feedback[fi];
+  HANDOFF_RETURN_IF_ERROR(RequirePmSide(f));
+  if (!IsOpenState(f.state)) {
+    return Precondition(
+        "feedback", f.id,
+        Cat("is ", FeedbackStateName(f.state),
+            f.state == FeedbackState::kResolved ? " (the AE confirms or reopens it)" : " (final)"));
+  }
+  if (p.state != FeedbackState::kInProgress && p.state != FeedbackState::kWaitingOnCustomer &&
+      p.state != FeedbackState::kResolved) {
+    return Invalid("state", Cat("\"", FeedbackStateName(p.state), "\" cannot be set"));
+  }
+  if (p.state == f.state) {
+    return Precondition("feedback", f.id, Cat("is already ", FeedbackStateName(f.state)));
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  const FeedbackState previous = f.state;
+  f.state = p.state;
+  const BusinessTime& bt = *s_.business_time;
+  f.clocks[kFirst].Halt(c_.at, ClockState::kStopped, bt);  // a state change is a response
+  if (p.state == FeedbackState::kWaitingOnCustomer) {
+    f.clocks[kResolution].Halt(c_.at, ClockState::kPaused, bt);
+  } else if (p.state == FeedbackState::kInProgress) {
+    if (f.clocks[kResolution].state() == ClockState::kPaused) f.clocks[kResolution].Run(c_.at);
+  } else {  // resolved: stops the resolution clock, even while paused
+    f.clocks[kResolution].Halt(c_.at, ClockState::kStopped, bt);
+  }
+  Schedule(fi, kFirst);
+  Schedule(fi, kResolution);
+  SyncBreach(f);
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"state", Quote(FeedbackStateName(f.state))},
+      {"previous_state", Quote(FeedbackStateName(previous))}};
+  if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
+  FeedbackToAe(f, "feedback_state_changed", std::move(fields));
+  return absl::OkStatus();
+}
+
+// --- PM side: delivery ---------------------------------------------------------------------
+
+absl::Status Run::Do(const UpdateMilestone& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t mi_index,
+                           Find(s_.milestone_index, "milestone", p.milestone.value(), "milestone"));
+  MilestoneInfo& mi = s_.milestones[mi_index];
+  HANDOFF_RETURN_IF_ERROR(RequirePm(mi.project));
+  HANDOFF_RETURN_IF_ERROR(OpenProject(mi.project));
+  Progress progress;
+  progress.status = p.status;
+  progress.reported_on = LocalDate(c_.at, s_.zone);
+  progress.percent = p.percent;
+  progress.remaining_days = p.remaining_days;
+  progress.finished_on = p.finished_on;
+  HANDOFF_RETURN_IF_ERROR(Begin(/*fire=*/false));
+  absl::StatusOr<ScheduleDelta> delta = s_.portfolio->UpdateProgress(p.milestone, progress);
+  if (!delta.ok()) {
+    return absl::Status(delta.status().code(),
+                        Cat(Prefix(), internal::StdView(delta.status().message())));
+  }
+  FireDue();
+  const MilestoneStatus previous = mi.status;
+  mi.status = p.status;
+  const uint32_t account = s_.projects[mi.project].account;
+  ReportMoves(*delta, Cause{Cause::kMilestone, mi_index, kNobody, account}, kNobody);
+  touched_projects_.push_back(mi.project);
+  if (mi.visible && previous != p.status && p.status != MilestoneStatus::kNotStarted) {
+    const uint32_t ae = AeOf(mi.project);
+    if (ae != kNobody) {
+      const char* kind = p.status == MilestoneStatus::kInProgress ? "milestone_started"
+                         : p.status == MilestoneStatus::kDone     ? "milestone_done"
+                                                                  : "milestone_blocked";
+      Message m = NewMessage(c_.at, ae, kind, mi.project);
+      m.milestone = mi.id;
+      m.fields.emplace_back("status", Quote(MilestoneStatusName(p.status)));
+      if (p.percent) m.fields.emplace_back("percent", std::to_string(*p.percent));
+      m.fields.emplace_back("finish", Quote(FormatIsoDate(mi.finish)));
+      m.fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
+      Route(std::move(m));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Run::RiskMessages(const internal::RiskInfo& risk, const std::string& kind) {
+  // Customer-visible milestones threatened, directly or downstream, grouped by account.
+  std::vector<uint32_t> affected;
+  for (uint32_t m : risk.milestones) {
+    if (s_.milestones[m].visible) affected.push_back(m);
+    absl::StatusOr<Impact> impact = s_.portfolio->ImpactOf(MilestoneId(s_.milestones[m].id));
+    if (!impact.ok()) continue;
+    for (const MilestoneId& v : impact->customer_visible) {
+      affected.push_back(s_.milestone_index.at(v.value()));
+    }
+  }
+  std::sort(affected.begin(), affected.end(),
+            [&](uint32_t a, uint32_t b) { return s_.milestones[a].id < s_.milestones[b].id; });
+  affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
+  const uint32_t own_account = s_.projects[risk.project].account;
+  std::vector<uint32_t> accounts;
+  for (uint32_t m : affected) {
+    uint32_t a = s_.projects[s_.milestones[m].project].account;
+    if (a != kNobody) accounts.push_back(a);
+  }
+  std::sort(accounts.begin(), accounts.end(),
+            [&](uint32_t a, uint32_t b) { return s_.accounts[a].id < s_.accounts[b].id; });
+  accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
+  for (uint32_t a : accounts) {
+    const uint32_t ae = s_.accounts[a].ae;
+    if (ae == kNobody) continue;
+    std::string list = "[";
+    uint32_t first_project = kNobody;
+    for (uint32_t m : affected) {
+      if (s_.projects[s_.milestones[m].project].account != a) continue;
+      if (first_project == kNobody) first_project = s_.milestones[m].project;
+      if (list.size() > 1) list += ',';
+      list += Quote(s_.milestones[m].id);
+    }
+    list += ']';
+    const bool own = a == own_account;
+    Message m = NewMessage(c_.at, ae, kind, own ? risk.project : first_project);
+    if (own) m.risk = risk.id;
+    m.fields.emplace_back("severity", Quote(RiskSeverityName(risk.severity)));
+    m.fields.emplace_back("milestones", std::move(list));
+    if (own) {
+      m.fields.emplace_back("text", Quote(risk.text));
+    } else {
+      m.fields.emplace_back("source", Quote("a risk in another account's project"));
+    }
+    Route(std::move(m));
+  }
+}
+
+absl::Status Run::Do(const RaiseRisk& p) {
+  if (s_.risk_index.contains(p.id.value())) {
+    return absl::AlreadyExistsError(Cat(Prefix(), "risk \"", p.id, "\": duplicate id"));
+  }
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
+                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_RETURN_IF_ERROR(RequirePm(project));
+  HANDOFF_RETURN_IF_ERROR(OpenProject(project));
+  internal::RiskInfo risk;
+  risk.id = p.id.value();
+  risk.project = project;
+  risk.severity = p.severity;
+  risk.text = p.text;
+  for (size_t i = 0; i < p.milestones.size(); ++i) {
+    HANDOFF_ASSIGN_OR_RETURN(uint32_t m, Find(s_.milestone_index, "milestone",
+                                              p.milestones[i].value(), Cat("milestones/", i)));
+    risk.milestones.push_back(m);
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  ProjectInfo& pr = s_.projects[project];
+  ++pr.open_risks;
+  if (risk.severity == RiskSeverity::kHigh) ++pr.open_high_risks;
+  s_.risk_index.emplace(risk.id, static_cast<uint32_t>(s_.risks.size()));
+  s_.risks.push_back(std::move(risk));
+  RiskMessages(s_.risks.back(), "risk_raised");
+  touched_projects_.push_back(project);
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const CloseRisk& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t ri, Find(s_.risk_index, "risk", p.risk.value(), "risk"));
+  internal::RiskInfo& risk = s_.risks[ri];
+  HANDOFF_RETURN_IF_ERROR(RequirePm(risk.project));
+  if (!risk.open) return Precondition("risk", risk.id, "is already closed");
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  risk.open = false;
+  ProjectInfo& pr = s_.projects[risk.project];
+  --pr.open_risks;
+  if (risk.severity == RiskSeverity::kHigh) --pr.open_high_risks;
+  RiskMessages(risk, "risk_closed");
+  touched_projects_.push_back(risk.project);
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const SetHealth& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
+                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_RETURN_IF_ERROR(RequirePm(project));
+  if (p.health && p.reason.empty()) {
+    return Invalid("reason", "an override of the computed health needs a reason");
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  ProjectInfo& pr = s_.projects[project];
+  pr.override_health = p.health;
+  pr.override_reason = p.reason;
+  touched_projects_.push_back(project);
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const AcceptChange& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t fi, FindFeedback(p.feedback));
+  FeedbackRec& f = s_.feedback[fi];
+  HANDOFF_RETURN_IF_ERROR(RequirePmSide(f));
+  if (f.kind != FeedbackKind::kChangeRequest) {
+    return Precondition("feedback", f.id,
+                        Cat("is a ", FeedbackKindName(f.kind), ", not a change_request"));
+  }
+  if (f.state == FeedbackState::kClosed) return Precondition("feedback", f.id, "is closed");
+  HANDOFF_RETURN_IF_ERROR(OpenProject(f.project));
+  ChangeSet change;
+  for (const auto& d : p.durations) change.durations.emplace_back(d.milestone, d.duration_days);
+  change.new_milestones = p.new_milestones;
+  for (const auto& l : p.links)
+    change.links.push_back(ChangeSet::Link{l.depends_on, l.milestone, l.lag_days});
+  // Old finishes of the account's customer-visible milestones, to tell the AE what moved.
+  HANDOFF_RETURN_IF_ERROR(Begin(/*fire=*/false));
+  absl::StatusOr<ScheduleDelta> delta =
+      s_.portfolio->ApplyChange(ProjectId(s_.projects[f.project].id), change);
+  if (!delta.ok()) {
+    return absl::Status(delta.status().code(),
+                        Cat(Prefix(), internal::StdView(delta.status().message())));
+  }
+  FireDue();
+  // Register the new milestones.
+  for (const Milestone& nm : p.new_milestones) {
+    MilestoneInfo info;
+    info.id = nm.id.value();
+    info.project = f.project;
+    info.visible = nm.customer_visible;
+    if (!nm.owner.empty()) info.owner = s_.person_index.at(nm.owner.value());
+    absl::StatusOr<MilestoneSchedule> row = s_.portfolio->ScheduleOf(nm.id);
+    if (row.ok()) {
+      info.finish = row->finish;
+      info.slip = row->slip_days;
+    }
+    const uint32_t index = static_cast<uint32_t>(s_.milestones.size());
+    s_.milestone_index.emplace(info.id, index);
+    s_.projects[f.project].milestones.push_back(index);
+    s_.milestones.push_back(std::move(info));
+  }
+  const uint32_t account = s_.projects[f.project].account;
+  // The AE of the change's account hears the new dates in one message; others by forecast.
+  std::vector<std::tuple<uint32_t, Date, Date>> own_moves;
+  for (const MilestoneId& id : delta->moved) {
+    uint32_t m = s_.milestone_index.at(id.value());
+    const MilestoneInfo& mi = s_.milestones[m];
+    if (mi.visible && s_.projects[mi.project].account == account) {
+      absl::StatusOr<MilestoneSchedule> row = s_.portfolio->ScheduleOf(id);
+      if (row.ok() && row->finish != mi.finish) own_moves.emplace_back(m, mi.finish, row->finish);
+    }
+  }
+  ReportMoves(*delta, Cause{Cause::kChange, kNobody, fi, account}, account);
+  std::string moved = "[";
+  for (const auto& [m, old_finish, new_finish] : own_moves) {
+    if (moved.size() > 1) moved += ',';
+    moved += Cat(R"({"milestone":)", Quote(s_.milestones[m].id), R"(,"old_finish":)",
+                 Quote(FormatIsoDate(old_finish)), R"(,"new_finish":)",
+                 Quote(FormatIsoDate(new_finish)), "}");
+  }
+  moved += ']';
+  std::string added = "[";
+  for (const Milestone& nm : p.new_milestones) {
+    if (!nm.customer_visible) continue;
+    const MilestoneInfo& mi = s_.milestones[s_.milestone_index.at(nm.id.value())];
+    if (added.size() > 1) added += ',';
+    added += Cat(R"({"milestone":)", Quote(mi.id), R"(,"finish":)", Quote(FormatIsoDate(mi.finish)),
+                 "}");
+  }
+  added += ']';
+  std::vector<std::pair<std::string, std::string>> fields = {{"moved", std::move(moved)},
+                                                             {"added", std::move(added)}};
+  if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
+  FeedbackToAe(f, "change_accepted", std::move(fields));
+  touched_projects_.push_back(f.project);
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const RecordCost& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
+                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_RETURN_IF_ERROR(RequirePm(project));
+  if (p.planned < 0) return Invalid("planned", "a cost may not be negative");
+  if (p.actual < 0) return Invalid("actual", "a cost may not be negative");
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  s_.projects[project].cost_planned += p.planned;
+  s_.projects[project].cost_actual += p.actual;
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const SetBaseline& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
+                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_RETURN_IF_ERROR(RequirePm(project));
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  // Cannot fail: the project exists.
+  s_.portfolio->SetBaseline(p.project).IgnoreError();
+  for (uint32_t m : s_.projects[project].milestones) s_.milestones[m].slip = 0;
+  touched_projects_.push_back(project);
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const CloseProject& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
+                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_RETURN_IF_ERROR(RequirePm(project));
+  HANDOFF_RETURN_IF_ERROR(OpenProject(project));
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  s_.projects[project].closed = true;
+  s_.projects[project].lessons = p.lessons;
+  const uint32_t ae = AeOf(project);
+  if (ae != kNobody) Route(NewMessage(c_.at, ae, "project_closed", project));
+  return absl::OkStatus();
+}
+
+// --- AE: relationship ----------------------------------------------------------------------
+
+absl::Status Run::Do(const RecordCsat& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
+                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_RETURN_IF_ERROR(RequireAe(project));
+  if (p.score < 1 || p.score > 5) return Invalid("score", Cat(p.score, " is outside 1..5"));
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  s_.projects[project].csat_scores.push_back(p.score);
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const LogTouchpoint& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t account,
+                           Find(s_.account_index, "account", p.account.value(), "account"));
+  if (s_.accounts[account].ae != actor_) {
+    return Denied("account", s_.accounts[account].id, "only the account's AE may");
+  }
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  s_.touchpoints.push_back({c_.at, account, p.channel});
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const LogOpportunity& p) {
+  if (s_.opportunity_index.contains(p.id.value())) {
+    return absl::AlreadyExistsError(Cat(Prefix(), "opportunity \"", p.id, "\": duplicate id"));
+  }
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t account,
+                           Find(s_.account_index, "account", p.account.value(), "account"));
+  if (s_.accounts[account].ae != actor_) {
+    return Denied("account", s_.accounts[account].id, "only the account's AE may");
+  }
+  if (p.amount < 0) return Invalid("amount", "may not be negative");
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  s_.opportunity_index.emplace(p.id.value(), static_cast<uint32_t>(s_.opportunities.size()));
+  s_.opportunities.push_back({p.id.value(), account, p.amount, c_.at});
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const RecordRenewal& p) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t account,
+                           Find(s_.account_index, "account", p.account.value(), "account"));
+  if (s_.accounts[account].ae != actor_) {
+    return Denied("account", s_.accounts[account].id, "only the account's AE may");
+  }
+  if (p.amount < 0) return Invalid("amount", "may not be negative");
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  s_.renewals.push_back({account, p.renewed, p.amount, c_.at});
+  return absl::OkStatus();
+}
+
+absl::Status Run::Do(const Tick&) { return Begin(); }
+
+}  // namespace
+
+// --- Workspace -----------------------------------------------------------------------------
+
+absl::StatusOr<RoutingOptions> ParseRoutingJson(std::string_view text) {
+  using nlohmann::json;
+  using namespace internal::json_reader;  // NOLINT
+  json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Bad("/routing", "invalid JSON");
+  HANDOFF_RETURN_IF_ERROR(ExpectObject(doc, "/routing", {"digests"}));
+  RoutingOptions out;
+  if (const json* d = Member(doc, "digests")) {
+    HANDOFF_ASSIGN_OR_RETURN(const json* arr, AsArray(*d, "/routing/digests"));
+    for (size_t i = 0; i < arr->size(); ++i) {
+      std::string ptr = Cat("/routing/digests/", i);
+      HANDOFF_RETURN_IF_ERROR(ExpectObject((*arr)[i], ptr, {"to", "window_minutes"}));
+      RoutingOptions::Digest digest;
+      HANDOFF_ASSIGN_OR_RETURN(const json* to, Required((*arr)[i], ptr, "to"));
+      HANDOFF_ASSIGN_OR_RETURN(std::string id, AsId(*to, Cat(ptr, "/to")));
+      digest.to = PersonId(std::move(id));
+      if (const json* w = Member((*arr)[i], "window_minutes")) {
+        HANDOFF_ASSIGN_OR_RETURN(digest.window_minutes, AsInt(*w, Cat(ptr, "/window_minutes")));
+        if (digest.window_minutes < 1) {
+          return Bad(Cat(ptr, "/window_minutes"), "must be at least 1");
+        }
+      }
+      out.digests.push_back(std::move(digest));
+    }
+  }
+  return out;
+}
+
+Workspace::Workspace(std::unique_ptr<internal::WorkspaceState> state) : state_(std::move(state)) {}
+Workspace::~Workspace() = default;
+
+absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const Scenario& scenario) {
+  HANDOFF_ASSIGN_OR_RETURN(std::vector<SlaPolicy> policies,
+                           ParseSlaPoliciesJson(scenario.sla_policies_json));
+  HANDOFF_ASSIGN_OR_RETURN(RoutingOptions routing, ParseRoutingJson(scenario.routing_json));
+  return Create(scenario.portfolio, std::move(policies), std::move(routing));
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec& spec,
+                                                             std::vector<SlaPolicy> policies,
+                                                             RoutingOptions routing) {
+  auto s = std::make_unique<internal::WorkspaceState>();
+  HANDOFF_ASSIGN_OR_RETURN(Portfolio portfolio, Portfolio::Create(spec));
+  s->portfolio.emplace(std::move(portfolio));
+  s->business_time.emplace(s->portfolio->calendar());
+  s->zone = s->portfolio->calendar().time_zone();
+  for (const Person& p : spec.people) {
+    s->person_index.emplace(p.id.value(), static_cast<uint32_t>(s->people.size()));
+    s->people.push_back({p.id.value(), p.role});
+  }
+  auto person = [&](const PersonId& id) {
+    return id.empty() ? kNobody : s->person_index.at(id.value());
+  };
+  for (const Account& a : spec.accounts) {
+    s->account_index.emplace(a.id.value(), static_cast<uint32_t>(s->accounts.size()));
+    s->accounts.push_back({a.id.value(), a.tier, person(a.ae)});
+  }
+  for (const Project& p : spec.projects) {
+    const uint32_t pi = static_cast<uint32_t>(s->projects.size());
+    s->project_index.emplace(p.id.value(), pi);
+    ProjectInfo info;
+    info.id = p.id.value();
+    info.account = p.account.empty() ? kNobody : s->account_index.at(p.account.value());
+    info.pm = person(p.pm);
+    for (const Milestone& m : p.milestones) {
+      const uint32_t mi = static_cast<uint32_t>(s->milestones.size());
+      s->milestone_index.emplace(m.id.value(), mi);
+      MilestoneInfo minfo;
+      minfo.id = m.id.value();
+      minfo.project = pi;
+      minfo.owner = person(m.owner);
+      minfo.visible = m.customer_visible;
+      s->milestones.push_back(std::move(minfo));
+      info.milestones.push_back(mi);
+    }
+    s->projects.push_back(std::move(info));
+  }
+  for (const MilestoneSchedule& row : s->portfolio->Schedule()) {
+    MilestoneInfo& mi = s->milestones[s->milestone_index.at(row.id.value())];
+    mi.finish = row.finish;
+    mi.slip = row.slip_days;
+  }
+  for (size_t i = 0; i < policies.size(); ++i) {
+    std::vector<uint32_t> levels;
+    for (size_t k = 0; k < policies[i].escalation.size(); ++k) {
+      auto it = s->person_index.find(policies[i].escalation[k].to.value());
+      if (it == s->person_index.end()) {
+        return absl::NotFoundError(Cat("/sla_policies/", i, "/escalation/", k, "/to: person \"",
+                                       policies[i].escalation[k].to, "\": unknown id"));
+      }
+      levels.push_back(it->second);
+    }
+    s->policy_escalation.push_back(std::move(levels));
+  }
+  s->policies = std::move(policies);
+  for (size_t i = 0; i < routing.digests.size(); ++i) {
+    const RoutingOptions::Digest& d = routing.digests[i];
+    if (!s->person_index.contains(d.to.value())) {
+      return absl::NotFoundError(
+          Cat("/routing/digests/", i, "/to: person \"", d.to, "\": unknown id"));
+    }
+    s->outbox.SetDigest(d.to.value(), static_cast<int64_t>(d.window_minutes) * 60);
+  }
+  return std::unique_ptr<Workspace>(new Workspace(std::move(s)));
+}
+
+absl::Status Workspace::Apply(const Command& command) {
+  std::vector<Message> delivered;
+  std::vector<std::function<void(const Message&)>> sinks;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    Run run(*state_, command);
+    HANDOFF_RETURN_IF_ERROR(run.Execute());
+    delivered = std::move(run.delivered());
+    if (!delivered.empty()) sinks = state_->sinks;
+  }
+  for (const Message& m : delivered) {
+    for (const auto& sink : sinks) sink(m);
+  }
+  return absl::OkStatus();
+}
+
+std::optional<Instant> Workspace::NextWakeup() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  std::optional<Instant> next = state_->outbox.NextDigest();
+  if (!state_->timers.empty() && (!next || state_->timers.begin()->at < *next)) {
+    next = state_->timers.begin()->at;
+  }
+  return next;
+}
+
+std::optional<Instant> Workspace::last_instant() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->last;
+}
+
+std::vector<Message> Workspace::Pending(const PersonId& person) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->outbox.Pending(person.value());
+}
+
+absl::Status Workspace::Ack(const PersonId& person, uint64_t seq) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  if (!state_->person_index.contains(person.value())) {
+    return absl::NotFoundError(Cat("person \"", person, "\": unknown id"));
+  }
+  return state_->outbox.Ack(person.value(), seq);
+}
+
+void Workspace::AddSink(std::function<void(const Message&)> sink) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->sinks.push_back(std::move(sink));
+}
+
+absl::StatusOr<FeedbackView> Workspace::GetFeedback(const FeedbackId& id) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  const WorkspaceState& s = *state_;
+  auto it = s.feedback_index.find(id.value());
+  if (it == s.feedback_index.end()) {
+    return absl::NotFoundError(Cat("feedback \"", id, "\": unknown id"));
+  }
+  const FeedbackRec& f = s.feedback[it->second];
+  FeedbackView v;
+  v.id = id;
+  v.project = ProjectId(s.projects[f.project].id);
+  if (f.milestone != kNobody) v.milestone = MilestoneId(s.milestones[f.milestone].id);
+  v.kind = f.kind;
+  v.channel = f.channel;
+  v.priority = f.priority;
+  v.state = f.state;
+  v.assignee = PersonId(s.people[f.assignee].id);
+  if (f.policy >= 0) v.policy = s.policies[static_cast<size_t>(f.policy)].name;
+  const Instant now = s.last.value_or(f.logged_at);
+  for (int c : {kFirst, kResolution}) {
+    const internal::SlaClock& clock = f.clocks[static_cast<size_t>(c)];
+    v.used_seconds[c] = clock.Used(now, *s.business_time);
+    v.breached[c] = clock.Fired(Threshold{ThresholdKind::kBreach, 0, 0});
+    if (f.policy >= 0) {
+      if (auto target = internal::TargetSeconds(s.policies[static_cast<size_t>(f.policy)],
+                                                static_cast<SlaClockKind>(c))) {
+        v.due[c] = clock.InstantAtUsed(*target, *s.business_time);
+      }
+    }
+  }
+  return v;
+}
+
+absl::StatusOr<Health> Workspace::GetHealth(const ProjectId& id) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  auto it = state_->project_index.find(id.value());
+  if (it == state_->project_index.end()) {
+    return absl::NotFoundError(Cat("project \"", id, "\": unknown id"));
+  }
+  return state_->projects[it->second].health;
+}
+
+const TimeZone& Workspace::time_zone() const { return state_->zone; }
+const Portfolio& Workspace::portfolio() const { return *state_->portfolio; }
+
+}  // namespace handoff

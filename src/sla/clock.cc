@@ -50,7 +50,8 @@ std::optional<Instant> SlaClock::InstantAtUsed(int64_t x, const BusinessTime& bt
     acc += run;
   }
   if (state_ == ClockState::kRunning && x >= used_closed_) {
-    return bt.Add(open_start_, x - used_closed_);
+    Instant at = bt.Add(open_start_, x - used_closed_);
+    if (at < kEndOfTime) return at;  // else business time runs out before 9999: never
   }
   return std::nullopt;
 }

@@ -191,12 +191,19 @@ absl::Status Run::Execute() {
 }
 
 absl::Status Run::Begin(bool fire) {
-  const Date today = LocalDate(c_.at, s_.zone);
-  if (!s_.as_of || today > *s_.as_of) {
-    absl::StatusOr<ScheduleDelta> moved = s_.portfolio->SetAsOf(today);
-    if (!moved.ok()) return moved.status();
-    s_.as_of = today;
-    time_moves_ = *std::move(moved);
+  // The as-of date is the local date of the latest instant; most commands fall on a day
+  // already seen, which one comparison tells.
+  if (!s_.as_of || c_.at >= s_.next_day_start) {
+    const Date today = LocalDate(c_.at, s_.zone);
+    if (!s_.as_of || today > *s_.as_of) {
+      absl::StatusOr<ScheduleDelta> moved = s_.portfolio->SetAsOf(today);
+      if (!moved.ok()) return moved.status();
+      s_.as_of = today;
+      time_moves_ = *std::move(moved);
+    }
+    static const Date kEpoch(1970, 1, 1);
+    const int64_t next_local = ((today - kEpoch).days() + 1) * 86400;
+    s_.next_day_start = Instant{s_.zone.LocalToUtc(next_local)};
   }
   if (fire) FireDue();
   return absl::OkStatus();

@@ -130,6 +130,7 @@ class WorkspaceState {
   Outbox outbox;
   std::optional<Instant> last;
   std::optional<Date> as_of;
+  Instant next_day_start{INT64_MIN};  // first instant of the local day after `as_of`
   std::vector<std::function<void(const Message&)>> sinks;
 
   // Recorded for the KPIs.

@@ -13,6 +13,7 @@
 #include "handoff/commands.h"       // IWYU pragma: export
 #include "handoff/ids.h"            // IWYU pragma: export
 #include "handoff/instant.h"        // IWYU pragma: export
+#include "handoff/journal.h"        // IWYU pragma: export
 #include "handoff/message.h"        // IWYU pragma: export
 #include "handoff/model.h"          // IWYU pragma: export
 #include "handoff/portfolio.h"      // IWYU pragma: export

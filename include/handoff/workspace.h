@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "handoff/commands.h"
+#include "handoff/journal.h"
 #include "handoff/message.h"
 #include "handoff/portfolio.h"
 #include "handoff/scenario.h"
@@ -114,6 +115,10 @@ class Workspace {
   absl::Status Ack(const PersonId& person, uint64_t seq);
   // Registers a sink called with every delivered message after its command commits.
   void AddSink(std::function<void(const Message&)> sink);
+  // Appends every command applied from now on to `journal` (after it commits, before sinks
+  // run). A journal that fails to append makes Apply return its error; the command stays
+  // applied in memory, so the host must treat the workspace as diverged from its journal.
+  void AttachJournal(std::shared_ptr<Journal> journal);
 
   // The feedback item `id`. NotFound for an unknown id.
   absl::StatusOr<FeedbackView> GetFeedback(const FeedbackId& id) const;

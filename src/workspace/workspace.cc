@@ -1112,6 +1112,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
 }
 
 absl::Status Workspace::Apply(const Command& command) {
+  absl::Status journaled;
   std::vector<Message> delivered;
   std::vector<std::function<void(const Message&)>> sinks;
   {
@@ -1120,11 +1121,17 @@ absl::Status Workspace::Apply(const Command& command) {
     HANDOFF_RETURN_IF_ERROR(run.Execute());
     delivered = std::move(run.delivered());
     if (!delivered.empty()) sinks = state_->sinks;
+    if (state_->journal) journaled = state_->journal->Append(command);
   }
   for (const Message& m : delivered) {
     for (const auto& sink : sinks) sink(m);
   }
-  return absl::OkStatus();
+  return journaled;
+}
+
+void Workspace::AttachJournal(std::shared_ptr<Journal> journal) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->journal = std::move(journal);
 }
 
 std::optional<Instant> Workspace::NextWakeup() const {

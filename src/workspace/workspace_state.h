@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "handoff/business_time.h"
 #include "handoff/commands.h"
+#include "handoff/journal.h"
 #include "handoff/message.h"
 #include "handoff/portfolio.h"
 #include "handoff/sla.h"
@@ -132,6 +133,7 @@ class WorkspaceState {
   std::optional<Date> as_of;
   Instant next_day_start{INT64_MIN};  // first instant of the local day after `as_of`
   std::vector<std::function<void(const Message&)>> sinks;
+  std::shared_ptr<Journal> journal;
 
   // Recorded for the KPIs.
   struct Touchpoint {

@@ -7,12 +7,17 @@
 namespace handoff::internal {
 namespace {
 
-// Recipient, kind, subject and content: everything but seq and at.
-std::string DedupKey(const Message& m) {
-  std::string key = Cat(m.kind, '\x1f', m.account, '\x1f', m.project, '\x1f', m.milestone, '\x1f',
-                        m.feedback, '\x1f', m.risk);
-  for (const auto& [name, value] : m.fields) Append(&key, '\x1f', name, '=', value);
-  return key;
+// Kind and subject (the recipient is the inbox).
+std::string Subject(const Message& m) {
+  return Cat(m.kind, '\x1f', m.account, '\x1f', m.project, '\x1f', m.milestone, '\x1f', m.feedback,
+             '\x1f', m.risk);
+}
+
+// The content: everything but seq, at and the subject.
+std::string Content(const Message& m) {
+  std::string content = m.clock;
+  for (const auto& [name, value] : m.fields) Append(&content, '\x1f', name, '=', value);
+  return content;
 }
 
 }  // namespace
@@ -24,18 +29,20 @@ void Outbox::SetDigest(const std::string& person, int64_t window_seconds) {
 void Outbox::Deliver(Inbox& inbox, Entry entry, std::vector<Message>* delivered) {
   entry.message.seq = ++seq_;
   inbox.last_delivered = seq_;
+  if (!entry.subject.empty()) inbox.latest[entry.subject].seq = seq_;
   delivered->push_back(entry.message);
   inbox.unacked.push_back(std::move(entry));
 }
 
 void Outbox::Route(Message m, bool sla, std::vector<Message>* delivered) {
   Inbox& inbox = inboxes_[m.to.value()];
-  Entry entry{std::move(m), std::string(), {}};
+  Entry entry{std::move(m), std::string()};
   if (!sla) {
-    entry.key = DedupKey(entry.message);
-    int& live = inbox.live_keys[entry.key];
-    if (live > 0) return;  // the same notice is still waiting for an ack
-    ++live;
+    entry.subject = Subject(entry.message);
+    std::string content = Content(entry.message);
+    auto [it, fresh] = inbox.latest.try_emplace(entry.subject);
+    if (!fresh && it->second.content == content) return;  // says nothing new
+    it->second = Latest{std::move(content), 0};
     if (inbox.digest_window > 0) {
       if (!inbox.digest_due) {
         inbox.digest_due = Instant{entry.message.at.seconds + inbox.digest_window};
@@ -84,12 +91,15 @@ void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<Message>* 
     digest.account = account;
     digest.fields.emplace_back("count", std::to_string(best->held.size()));
     digest.fields.emplace_back("items", std::move(items));
-    // The held notices stay live (for dedup) until the digest is acknowledged.
-    Entry entry{std::move(digest), std::string(), {}};
-    for (Entry& h : best->held) entry.digest_keys.push_back(std::move(h.key));
+    // The held notices stay the latest (for dedup) until the digest is acknowledged.
+    Entry entry{std::move(digest), std::string()};
+    Deliver(*best, std::move(entry), delivered);
+    for (const Entry& h : best->held) {
+      auto it = best->latest.find(h.subject);
+      if (it != best->latest.end() && it->second.seq == 0) it->second.seq = seq_;
+    }
     best->held.clear();
     best->digest_due.reset();
-    Deliver(*best, std::move(entry), delivered);
   }
 }
 
@@ -111,16 +121,12 @@ absl::Status Outbox::Ack(const std::string& person, uint64_t seq) {
   }
   if (it == inboxes_.end()) return absl::OkStatus();
   Inbox& inbox = it->second;
-  auto release = [&inbox](const std::string& key) {
-    if (key.empty()) return;
-    auto k = inbox.live_keys.find(key);
-    if (k != inbox.live_keys.end() && --k->second == 0) inbox.live_keys.erase(k);
-  };
   while (!inbox.unacked.empty() && inbox.unacked.front().message.seq <= seq) {
-    release(inbox.unacked.front().key);
-    for (const std::string& key : inbox.unacked.front().digest_keys) release(key);
     inbox.unacked.pop_front();
   }
+  // Acknowledged notices no longer suppress a repeat.
+  absl::erase_if(inbox.latest,
+                 [seq](const auto& kv) { return kv.second.seq != 0 && kv.second.seq <= seq; });
   return absl::OkStatus();
 }
 

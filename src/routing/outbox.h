@@ -23,9 +23,11 @@ class Outbox {
   void SetDigest(const std::string& person, int64_t window_seconds);
 
   // Routes `m` (its seq is assigned here). SLA messages (`sla` true) are never deduplicated or
-  // held. Others are dropped when an identical notice to the same person is still unacknowledged
-  // (delivered or held), and held when the person has a digest. Delivered messages are appended
-  // to `delivered`.
+  // held. Others are dropped when the person's latest notice of the same kind about the same
+  // subject is identical and still unacknowledged (delivered or held): a repeat says nothing
+  // new, while a notice that returns to an earlier content after a different one is delivered,
+  // so the latest unacknowledged notice is always current. Non-SLA messages are held when the
+  // person has a digest. Delivered messages are appended to `delivered`.
   void Route(Message m, bool sla, std::vector<Message>* delivered);
 
   // The instant of the earliest pending digest.
@@ -44,13 +46,18 @@ class Outbox {
  private:
   struct Entry {
     Message message;
-    std::string key;                       // dedup key; empty for SLA messages
-    std::vector<std::string> digest_keys;  // a digest: the keys of the notices it carries
+    std::string subject;  // kind and subject; empty for SLA messages
+  };
+  // The latest notice per (kind, subject): its content and the seq that carries it (the
+  // digest's seq for a held one; 0 while held).
+  struct Latest {
+    std::string content;
+    uint64_t seq = 0;
   };
   struct Inbox {
     std::deque<Entry> unacked;
     uint64_t last_delivered = 0;
-    absl::flat_hash_map<std::string, int> live_keys;  // unacked or held notices
+    absl::flat_hash_map<std::string, Latest> latest;
     std::vector<Entry> held;
     std::optional<Instant> digest_due;
     int64_t digest_window = 0;  // 0: no digest

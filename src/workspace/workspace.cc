@@ -115,7 +115,7 @@ class Run {
     return Denied("feedback", f.id, "only the AE of the project's account may");
   }
   absl::StatusOr<uint32_t> FindFeedback(const FeedbackId& id) const {
-    return Find(s_.feedback_index, "feedback", id.value(), "");
+    return Find(s_.feedback_index, "feedback", id.value(), "feedback");
   }
   absl::Status OpenProject(uint32_t p) const {
     if (s_.projects[p].closed) return Precondition("project", s_.projects[p].id, "is closed");
@@ -140,7 +140,7 @@ class Run {
                     std::vector<std::pair<std::string, std::string>> fields);
   void FeedbackToAssignee(const FeedbackRec& f, std::string kind,
                           std::vector<std::pair<std::string, std::string>> fields);
-  void RiskMessages(const internal::RiskInfo& risk, const std::string& kind);
+  void RiskMessages(uint32_t risk, const std::string& kind, const std::string& text);
 
   // --- handlers ---
   absl::Status Do(const LogFeedback& p);
@@ -420,20 +420,23 @@ void Run::UpdateHealth(uint32_t pi, Instant at) {
   }
   const Health effective = p.override_health.value_or(computed);
   if (p.override_health) reason = p.override_reason;
-  if (effective == p.health) {
-    p.health_reason = reason;
-    return;
-  }
+  const bool overridden = p.override_health.has_value();
+  // The AE hears a new health, and any change of the override (set, dropped, new reason);
+  // a computed reason that changes under the same health is not news.
+  const bool news = effective != p.health || overridden != p.told_overridden ||
+                    (overridden && reason != p.health_reason);
   const Health previous = p.health;
   p.health = effective;
   p.health_reason = reason;
+  p.told_overridden = overridden;
+  if (!news) return;
   const uint32_t ae = AeOf(pi);
   if (ae == kNobody) return;
   Message m = NewMessage(at, ae, "health_changed", pi);
   m.fields.emplace_back("health", Quote(HealthName(effective)));
   m.fields.emplace_back("previous", Quote(HealthName(previous)));
   m.fields.emplace_back("reason", Quote(reason));
-  m.fields.emplace_back("overridden", p.override_health ? "true" : "false");
+  m.fields.emplace_back("overridden", overridden ? "true" : "false");
   Route(std::move(m));
 }
 
@@ -725,7 +728,8 @@ absl::Status Run::Do(const UpdateMilestone& p) {
   return absl::OkStatus();
 }
 
-void Run::RiskMessages(const internal::RiskInfo& risk, const std::string& kind) {
+void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::string& text) {
+  const internal::RiskInfo& risk = s_.risks[risk_index];
   // Customer-visible milestones threatened, directly or downstream, grouped by account.
   std::vector<uint32_t> affected;
   for (uint32_t m : risk.milestones) {
@@ -766,8 +770,10 @@ void Run::RiskMessages(const internal::RiskInfo& risk, const std::string& kind) 
     m.fields.emplace_back("severity", Quote(RiskSeverityName(risk.severity)));
     m.fields.emplace_back("milestones", std::move(list));
     if (own) {
-      m.fields.emplace_back("text", Quote(risk.text));
+      m.fields.emplace_back("text", Quote(text));
     } else {
+      // An opaque reference keeps two foreign risks apart without naming them.
+      m.fields.emplace_back("reference", Quote(Cat("external-risk-", risk_index + 1)));
       m.fields.emplace_back("source", Quote("a risk in another account's project"));
     }
     Route(std::move(m));
@@ -798,7 +804,7 @@ absl::Status Run::Do(const RaiseRisk& p) {
   if (risk.severity == RiskSeverity::kHigh) ++pr.open_high_risks;
   s_.risk_index.emplace(risk.id, static_cast<uint32_t>(s_.risks.size()));
   s_.risks.push_back(std::move(risk));
-  RiskMessages(s_.risks.back(), "risk_raised");
+  RiskMessages(static_cast<uint32_t>(s_.risks.size() - 1), "risk_raised", s_.risks.back().text);
   touched_projects_.push_back(project);
   return absl::OkStatus();
 }
@@ -813,7 +819,7 @@ absl::Status Run::Do(const CloseRisk& p) {
   ProjectInfo& pr = s_.projects[risk.project];
   --pr.open_risks;
   if (risk.severity == RiskSeverity::kHigh) --pr.open_high_risks;
-  RiskMessages(risk, "risk_closed");
+  RiskMessages(ri, "risk_closed", p.text.empty() ? risk.text : p.text);
   touched_projects_.push_back(risk.project);
   return absl::OkStatus();
 }

@@ -46,6 +46,7 @@ struct ProjectInfo {
   std::string override_reason;
   Health health = Health::kGreen;
   std::string health_reason;
+  bool told_overridden = false;  // what the AE was last told
   int open_risks = 0, open_high_risks = 0;
   int open_breached_feedback = 0;
   // Recorded for the KPIs.

@@ -176,6 +176,56 @@ inline std::vector<std::string> PickMilestoneIds(size_t projects, size_t count,
   return ids;
 }
 
+// A GeneratePortfolio(projects) portfolio in which a cross-project cone hangs below one root
+// milestone. The root is milestone M000 of project `projects - cone_projects - 1` (the root
+// project), lasting `root_duration_days`; the first milestone (M000) of each of the last
+// `cone_projects` projects depends on it (finish-to-start, no lag). The root project and the
+// cone projects start on the generator's first start date (2027-01-04) and keep only the
+// cross-project links that stay inside them, so every cone link binds: a slip of the root
+// moves the whole cone. Since every generated milestone but M000 links to an earlier one of its
+// project, each cone project lies wholly in the cone, and so does the rest of the root project:
+// 100 * cone_projects + 99 milestones downstream of the root, spread over the generator's
+// accounts (and so all its AEs), ~5% of them customer-visible. No project outside links into
+// the cone (generated links point only to earlier projects). Requires
+// projects > cone_projects.
+struct FanOutPortfolio {
+  handoff::PortfolioSpec spec;
+  std::string root;          // the root milestone's id
+  std::string root_project;  // its project's id
+};
+
+inline FanOutPortfolio GenerateFanOutPortfolio(size_t projects, size_t cone_projects,
+                                               int32_t root_duration_days = 5,
+                                               uint64_t seed = kDefaultSeed) {
+  FanOutPortfolio out;
+  out.spec = GeneratePortfolio(projects, seed);
+  const size_t root_index = projects - cone_projects - 1;
+  out.root = MilestoneIdText(root_index, 0);
+  out.root_project = ProjectIdText(root_index);
+  const handoff::Date first_start(2027, 1, 4);
+  const std::string root_prefix = out.root_project;  // project ids sort like their positions
+  for (size_t p = root_index; p < projects; ++p) {
+    handoff::Project& project = out.spec.projects[p];
+    project.start = first_start;
+    for (handoff::Milestone& ms : project.milestones) {
+      // Keep links within the root project and the cone projects only.
+      std::erase_if(ms.depends_on, [&](const handoff::Dependency& d) {
+        return d.id.value().compare(0, root_prefix.size(), root_prefix) < 0;
+      });
+    }
+    if (p == root_index) {
+      project.milestones[0].duration_days = root_duration_days;
+    } else {
+      handoff::Milestone& head = project.milestones[0];
+      const bool linked =
+          std::any_of(head.depends_on.begin(), head.depends_on.end(),
+                      [&](const handoff::Dependency& d) { return d.id.value() == out.root; });
+      if (!linked) head.depends_on.push_back({handoff::MilestoneId(out.root), 0});
+    }
+  }
+  return out;
+}
+
 }  // namespace handoff_bench
 
 #endif  // HANDOFF_BENCHMARKS_PORTFOLIO_GENERATOR_H_

@@ -595,9 +595,8 @@ TEST(CommandsTest, UnknownFeedbackNamesTheFeedbackField) {
 }
 
 // A report the portfolio rejects names its field (`percent`), and a rejected change names the
-// field within the change (`durations/0/milestone`), as portfolio.h documents. Disabled: the
-// workspace re-wraps those errors without the field.
-TEST(CommandsTest, DISABLED_PortfolioRejectionsNameTheirField) {
+// field within the change (`durations/0/milestone`), as portfolio.h documents.
+TEST(CommandsTest, PortfolioRejectionsNameTheirField) {
   auto ws = testing::MakeWorkspace();
   absl::Status s = ws->Apply(testing::Event(
       R"({"at": "2027-01-05T10:00:00", "by": "li.pm", "type": "update_milestone",

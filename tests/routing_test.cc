@@ -162,10 +162,9 @@ TEST(RoutingTest, TimePassingSlipsUnstartedWorkWithCauseAsOf) {
 
 // A report on a new day first lets time pass (the as-of date moves what has fallen behind),
 // then applies the report (spec SLA.md "Time": timers, then the command). Each move is told
-// with its own cause. Disabled: the workspace applies the report before it reports the as-of
-// moves, so the whole move is told once, with cause as_of, and the cross-account AE is told
-// "time passing" for what was another account's slip.
-TEST(RoutingTest, DISABLED_ReportOnANewDayTellsTheAsOfMoveThenTheReportsMove) {
+// with its own cause. Regression test: the report used to be applied before the as-of moves
+// were told, so the whole move was told once with cause as_of.
+TEST(RoutingTest, ReportOnANewDayTellsTheAsOfMoveThenTheReportsMove) {
   // As of Tue 01-12: P1.M3 01-20 -> 01-21, P2.M2 01-18 -> 01-19 (cause as_of). Then P1.M1
   // started 01-12 with 4 days left: finish 01-18; P1.M2 01-19..01-25, P1.M3 01-25; P2.M1
   // 01-19..01-20, P2.M2 01-21.
@@ -194,10 +193,9 @@ TEST(RoutingTest, DISABLED_ReportOnANewDayTellsTheAsOfMoveThenTheReportsMove) {
 }
 
 // A rejected command changes nothing (DESIGN.md "Validate, then commit"), so the as-of moves of
-// its day are still told by the next command. Disabled: update_milestone (and accept_change)
-// move the as-of date before the portfolio validates the report; the rejected report leaves
-// the as-of date moved and its moves are never told.
-TEST(RoutingTest, DISABLED_RejectedReportOnANewDayLeavesTheAsOfMovesToTheNextCommand) {
+// its day are still told by the next command. Regression test: update_milestone used to move
+// the as-of date before the portfolio validated the report.
+TEST(RoutingTest, RejectedReportOnANewDayLeavesTheAsOfMovesToTheNextCommand) {
   auto ws = MakeWorkspace();
   Recorder r;
   r.Attach(*ws);

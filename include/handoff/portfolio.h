@@ -15,10 +15,10 @@
 // against it. docs/scheduling.md gives every rule.
 //
 // Edits (`SetDuration`, `AddLink`, `RemoveLink`, `SetProjectStart`, `UpdateProgress`,
-// `SetAsOf`) validate first, change nothing on error, and re-forecast incrementally: only
-// milestones the change can reach are recomputed, and the result lists the milestones whose
-// dates moved. `RescheduleAll` recomputes everything and is the reference the incremental path
-// is tested against.
+// `SetAsOf`, `ApplyChange`) validate first, change nothing on error, and re-forecast
+// incrementally: only milestones the change can reach are recomputed, and the result lists the
+// milestones whose dates moved. `RescheduleAll` recomputes everything and is the reference the
+// incremental path is tested against.
 //
 // Example:
 //   absl::StatusOr<handoff::Portfolio> p = handoff::Portfolio::Create(spec);
@@ -32,8 +32,9 @@
 //   d = p->UpdateProgress(handoff::MilestoneId("P1.M1"), done);  // successors from 01-06
 //   d = p->SetAsOf(handoff::Date(2027, 1, 11));  // what has not started slips to 01-11
 //
-// Vertices are never removed (a removed link is kept as an inactive edge), so the graph only
-// grows. Thread safety: const methods may run concurrently; an edit needs exclusive access.
+// Vertices are never removed (a removed link is kept as an inactive edge; a change rolled back
+// leaves its new milestones' vertices unreachable), so the graph only grows. Thread safety:
+// const methods may run concurrently; an edit needs exclusive access.
 #ifndef HANDOFF_PORTFOLIO_H_
 #define HANDOFF_PORTFOLIO_H_
 
@@ -131,7 +132,10 @@ struct Impact {
   std::vector<AccountId> accounts;            // accounts of the customer-visible ones, sorted
 };
 
-// The milestone edits of an accepted change request.
+// The milestone edits of an accepted change request (Portfolio::ApplyChange). Error messages
+// name fields by these members: `durations/<j>/milestone` and `durations/<j>/duration_days` for
+// the pair's first and second; `new_milestones/<i>/...` as in a project's `milestones`;
+// `links/<j>/predecessor`, `links/<j>/successor`, `links/<j>/lag_days`.
 struct ChangeSet {
   struct Link {
     MilestoneId predecessor;
@@ -221,6 +225,9 @@ class Portfolio {
   // `reported_on`; NotFound for an unknown id; OutOfRange when a date would pass 9999-12-31.
   // Nothing changes on error.
   absl::StatusOr<ScheduleDelta> UpdateProgress(const MilestoneId& id, const Progress& progress);
+  // Runs UpdateProgress's checks without changing anything: OK exactly when UpdateProgress
+  // would fail only with OutOfRange, if at all.
+  absl::Status CheckProgress(const MilestoneId& id, const Progress& progress) const;
   // Sets the as-of date A (the local date of the latest applied instant) and re-forecasts what it
   // moves: a milestone not started is forecast to start no earlier than A, one started but not
   // done to finish no earlier than A (on a non-working A, the next working day). A may only
@@ -232,15 +239,28 @@ class Portfolio {
   // the milestones near A.
   absl::StatusOr<ScheduleDelta> SetAsOf(Date as_of);
   // Applies an accepted change request to `project` atomically (see ChangeSet): new milestones
-  // are added to the project, durations set and links added, with one cycle check over the
-  // whole set and one incremental re-forecast. Errors name the field within the change
-  // (`new_milestones/1/depends_on/0/id`, `links/2/depends_on`, `durations/0/milestone`):
-  // NotFound for an unknown project or milestone, AlreadyExists for a duplicate id or an
-  // existing link, InvalidArgument for values out of range or a self-link, FailedPrecondition
-  // for a cycle (named), OutOfRange for a date past 9999-12-31. On any error nothing changes.
-  // New milestones take their first forecast as their baseline. Moved lists every milestone
-  // whose dates moved; new milestones are not listed.
+  // are appended to the project (after its other milestones, in the change's order), durations
+  // set and links added, with one cycle check over the whole set and one incremental
+  // re-forecast. `depends_on` of a new milestone, `durations` and `links` may name existing or
+  // new milestones, in any project; a link on a pair whose link was removed brings it back with
+  // the new lag (as AddLink does).
+  // Everything is validated before anything changes. Errors name the field within the change
+  // first, then the entity and the reason, e.g.
+  // `new_milestones/1/depends_on/0/id: milestone "X": depends_on "Y": unknown id`,
+  // `links/0/predecessor: milestone "S": depends_on "P": a second link to the same predecessor`,
+  // `durations/2/milestone: milestone "M": unknown id`: NotFound for an unknown project (no
+  // field), milestone or owner; AlreadyExists for an id that exists (in the portfolio or earlier
+  // in the change), a link that exists (active, or earlier in the change), a second duration for
+  // one milestone; InvalidArgument for an empty id, a duration or lag outside [0, kMaxDays], a
+  // self-link; FailedPrecondition for a cycle over the active links and the new ones, named as
+  // AddLink names it (`... dependency cycle A -> B -> A`) at the first new link on it. The one
+  // error after validation is OutOfRange, when a date would pass 9999-12-31 (the message names
+  // the milestone, as SetDuration's does); then everything is rolled back. On any error nothing
+  // changes. New milestones take their first forecast as their baseline; `moved` lists the
+  // existing milestones whose dates moved (not the new ones).
   absl::StatusOr<ScheduleDelta> ApplyChange(const ProjectId& project, const ChangeSet& change);
+  // Runs ApplyChange's checks (ids, values, links, cycles) without changing anything.
+  absl::Status CheckChange(const ProjectId& project, const ChangeSet& change) const;
 
   // Makes the current forecast the baseline of every milestone (spec: `set_baseline`).
   void SetBaseline();

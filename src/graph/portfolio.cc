@@ -1,9 +1,12 @@
 #include "handoff/portfolio.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "src/graph/portfolio_state.h"
 #include "src/internal/status_macros.h"
@@ -681,9 +684,12 @@ absl::StatusOr<ScheduleDelta> Portfolio::SetProjectStart(const ProjectId& id, Da
   return delta;
 }
 
-absl::StatusOr<ScheduleDelta> Portfolio::UpdateProgress(const MilestoneId& id,
-                                                        const Progress& progress) {
-  PortfolioState& s = *state_;
+namespace {
+
+// The checks of UpdateProgress; nothing is changed. The first segment of a value error names
+// the progress field (percent, remaining_days, finished_on).
+absl::StatusOr<uint32_t> CheckProgressOf(const PortfolioState& s, const MilestoneId& id,
+                                         const Progress& progress) {
   HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(s, id));
   const std::string entity = internal::Cat("milestone \"", id, "\": ");
   if (static_cast<uint8_t>(progress.status) > static_cast<uint8_t>(MilestoneStatus::kBlocked)) {
@@ -725,6 +731,20 @@ absl::StatusOr<ScheduleDelta> Portfolio::UpdateProgress(const MilestoneId& id,
                         " is after reported_on ", FormatIsoDate(progress.reported_on)));
     }
   }
+
+  return m;
+}
+
+}  // namespace
+
+absl::Status Portfolio::CheckProgress(const MilestoneId& id, const Progress& progress) const {
+  return CheckProgressOf(*state_, id, progress).status();
+}
+
+absl::StatusOr<ScheduleDelta> Portfolio::UpdateProgress(const MilestoneId& id,
+                                                        const Progress& progress) {
+  PortfolioState& s = *state_;
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t m, CheckProgressOf(s, id, progress));
 
   const WorkingCalendar& calendar = *s.calendar;
   internal::ProgressRec rec;
@@ -861,12 +881,406 @@ absl::StatusOr<ScheduleDelta> Portfolio::RescheduleAll() {
   return delta;
 }
 
+namespace {
+
+// One dependency edge of a change: from a new milestone's depends_on (`link` false: entry
+// `entry` of new milestone `item`) or from ChangeSet::links (`link` true: item `item`).
+// Milestones are ordinals; a new milestone i of the change is first_new + i.
+struct ChangeEdge {
+  uint32_t pred, succ;
+  int32_t lag;
+  bool link;
+  uint32_t item, entry;
+};
+
+// What ApplyChange did to the graph for one edge, to undo it.
+struct AppliedEdge {
+  uint32_t pred, succ;
+  bool reactivated;  // an inactive edge between existing milestones was reactivated
+  int32_t old_lag;
+};
+
+// The validated change: every id resolved, every value in range, no cycle.
+struct ResolvedChange {
+  uint32_t project = kNone;
+  uint32_t first_new = 0;         // the ordinal of the first new milestone
+  std::vector<uint32_t> owners;   // per new milestone: person ordinal or kNone
+  std::vector<ChangeEdge> edges;  // new milestones' depends_on, then links
+  std::vector<std::pair<uint32_t, int32_t>> durations;  // (milestone, new duration)
+};
+
+// Validates a change against the portfolio without changing anything (see
+// Portfolio::ApplyChange for the messages).
+absl::StatusOr<ResolvedChange> ResolveChange(const PortfolioState& s, const ProjectId& project,
+                                             const ChangeSet& change) {
+  ResolvedChange out;
+  HANDOFF_ASSIGN_OR_RETURN(out.project, FindProject(s, project));
+  const uint32_t first_new = static_cast<uint32_t>(s.milestones.size());
+  out.first_new = first_new;
+  const std::vector<Milestone>& added = change.new_milestones;
+  absl::flat_hash_map<std::string_view, uint32_t> new_index;
+  new_index.reserve(added.size());
+  out.owners.assign(added.size(), kNone);
+  for (size_t i = 0; i < added.size(); ++i) {
+    const Milestone& m = added[i];
+    const std::string base = internal::Cat("new_milestones/", i);
+    if (m.id.empty()) {
+      return absl::InvalidArgumentError(At(base + "/id") + "milestone: id is empty");
+    }
+    const std::string entity = internal::Cat("milestone \"", m.id, "\"");
+    if (s.milestone_index.Find(m.id.value()) != kNone ||
+        !new_index.emplace(m.id.value(), first_new + static_cast<uint32_t>(i)).second) {
+      return absl::AlreadyExistsError(internal::Cat(At(base + "/id"), entity, ": duplicate id"));
+    }
+    if (m.duration_days < 0 || m.duration_days > kMaxDays) {
+      return absl::InvalidArgumentError(internal::Cat(At(base + "/duration_days"), entity,
+                                                      ": duration_days ", m.duration_days,
+                                                      " is out of range (0 to ", kMaxDays, ")"));
+    }
+    if (!m.owner.empty()) {
+      out.owners[i] = s.people_index.Find(m.owner.value());
+      if (out.owners[i] == kNone) {
+        return absl::NotFoundError(internal::Cat(At(base + "/owner"), entity, ": owner \"", m.owner,
+                                                 "\": unknown person"));
+      }
+    }
+  }
+  auto resolve = [&](const MilestoneId& id) -> uint32_t {
+    const uint32_t m = s.milestone_index.Find(id.value());
+    if (m != kNone) return m;
+    auto it = new_index.find(id.value());
+    return it == new_index.end() ? kNone : it->second;
+  };
+  auto name = [&](uint32_t m) -> std::string_view {
+    return m < first_new ? s.milestones[m].id : added[m - first_new].id.value();
+  };
+
+  // Links: a second link to one predecessor is refused against the active links and within the
+  // change (a new milestone's depends_on and the links together).
+  absl::flat_hash_set<uint64_t> pairs;
+  auto key = [](uint32_t pred, uint32_t succ) { return (uint64_t{pred} << 32) | succ; };
+  for (size_t i = 0; i < added.size(); ++i) {
+    const Milestone& m = added[i];
+    const uint32_t succ = first_new + static_cast<uint32_t>(i);
+    for (size_t k = 0; k < m.depends_on.size(); ++k) {
+      const Dependency& d = m.depends_on[k];
+      const std::string base = internal::Cat("new_milestones/", i, "/depends_on/", k);
+      if (d.id.empty()) {
+        return absl::InvalidArgumentError(
+            internal::Cat(At(base + "/id"), "milestone \"", m.id, "\": depends_on: id is empty"));
+      }
+      const std::string entity =
+          internal::Cat("milestone \"", m.id, "\": depends_on \"", d.id, "\"");
+      const uint32_t pred = resolve(d.id);
+      if (pred == kNone) {
+        return absl::NotFoundError(internal::Cat(At(base + "/id"), entity, ": unknown id"));
+      }
+      if (pred == succ) {
+        return absl::InvalidArgumentError(
+            internal::Cat(At(base + "/id"), entity, ": a milestone cannot depend on itself"));
+      }
+      if (!pairs.insert(key(pred, succ)).second) {
+        return absl::AlreadyExistsError(
+            internal::Cat(At(base + "/id"), entity, ": a second link to the same predecessor"));
+      }
+      if (d.lag_days < 0 || d.lag_days > kMaxDays) {
+        return absl::InvalidArgumentError(internal::Cat(At(base + "/lag_days"), entity,
+                                                        ": lag_days ", d.lag_days,
+                                                        " is out of range (0 to ", kMaxDays, ")"));
+      }
+      out.edges.push_back(ChangeEdge{pred, succ, d.lag_days, false, static_cast<uint32_t>(i),
+                                     static_cast<uint32_t>(k)});
+    }
+  }
+
+  absl::flat_hash_set<uint32_t> edited;
+  for (size_t j = 0; j < change.durations.size(); ++j) {
+    const auto& [id, days] = change.durations[j];
+    const std::string base = internal::Cat("durations/", j);
+    if (id.empty()) {
+      return absl::InvalidArgumentError(At(base + "/milestone") + "milestone: id is empty");
+    }
+    const std::string entity = internal::Cat("milestone \"", id, "\"");
+    const uint32_t m = resolve(id);
+    if (m == kNone) {
+      return absl::NotFoundError(internal::Cat(At(base + "/milestone"), entity, ": unknown id"));
+    }
+    if (!edited.insert(m).second) {
+      return absl::AlreadyExistsError(internal::Cat(At(base + "/milestone"), entity,
+                                                    ": a second duration for the same milestone"));
+    }
+    if (days < 0 || days > kMaxDays) {
+      return absl::InvalidArgumentError(internal::Cat(At(base + "/duration_days"), entity,
+                                                      ": duration_days ", days,
+                                                      " is out of range (0 to ", kMaxDays, ")"));
+    }
+    out.durations.emplace_back(m, days);
+  }
+
+  for (size_t j = 0; j < change.links.size(); ++j) {
+    const ChangeSet::Link& l = change.links[j];
+    const std::string base = internal::Cat("links/", j);
+    if (l.successor.empty()) {
+      return absl::InvalidArgumentError(At(base + "/successor") + "milestone: id is empty");
+    }
+    const uint32_t succ = resolve(l.successor);
+    if (succ == kNone) {
+      return absl::NotFoundError(
+          internal::Cat(At(base + "/successor"), "milestone \"", l.successor, "\": unknown id"));
+    }
+    if (l.predecessor.empty()) {
+      return absl::InvalidArgumentError(internal::Cat(At(base + "/predecessor"), "milestone \"",
+                                                      l.successor, "\": depends_on: id is empty"));
+    }
+    const std::string entity =
+        internal::Cat("milestone \"", l.successor, "\": depends_on \"", l.predecessor, "\"");
+    const uint32_t pred = resolve(l.predecessor);
+    if (pred == kNone) {
+      return absl::NotFoundError(internal::Cat(At(base + "/predecessor"), entity, ": unknown id"));
+    }
+    if (pred == succ) {
+      return absl::InvalidArgumentError(internal::Cat(At(base + "/predecessor"), entity,
+                                                      ": a milestone cannot depend on itself"));
+    }
+    if (l.lag_days < 0 || l.lag_days > kMaxDays) {
+      return absl::InvalidArgumentError(internal::Cat(At(base + "/lag_days"), entity, ": lag_days ",
+                                                      l.lag_days, " is out of range (0 to ",
+                                                      kMaxDays, ")"));
+    }
+    if ((pred < first_new && succ < first_new && FindLink(s, pred, succ, false)) ||
+        !pairs.insert(key(pred, succ)).second) {
+      return absl::AlreadyExistsError(internal::Cat(At(base + "/predecessor"), entity,
+                                                    ": a second link to the same predecessor"));
+    }
+    out.edges.push_back(ChangeEdge{pred, succ, l.lag_days, true, static_cast<uint32_t>(j), 0});
+  }
+
+  // Cycles over the active links and every new edge, without changing anything. A cycle holds
+  // at least one new edge pred -> succ, and then a path succ ~> pred. Along active links the
+  // topological position grows, and a new milestone has new edges only, so every existing
+  // milestone on such a cycle sits at or before the last existing predecessor of a new edge:
+  // the searches skip existing milestones past it.
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> new_succs;
+  int64_t upper = -1;
+  for (const ChangeEdge& e : out.edges) {
+    new_succs[e.pred].push_back(e.succ);
+    if (e.pred < first_new) upper = std::max<int64_t>(upper, s.topo_pos[e.pred]);
+  }
+  auto beyond = [&](uint32_t m) {
+    return m<first_new&& static_cast<int64_t>(s.topo_pos[m])> upper;
+  };
+  absl::flat_hash_map<uint32_t, uint32_t> parent;  // the search tree; also the visited set
+  std::vector<uint32_t> stack;
+  for (const ChangeEdge& e : out.edges) {
+    if (beyond(e.succ)) continue;
+    // Search from e.succ along successors (active links and new edges) for e.pred.
+    parent.clear();
+    stack.assign(1, e.succ);
+    parent[e.succ] = e.succ;
+    bool found = false;
+    auto visit = [&](uint32_t v, uint32_t t) {
+      if (found || beyond(t) || !parent.emplace(t, v).second) return;
+      if (t == e.pred) {
+        found = true;
+      } else {
+        stack.push_back(t);
+      }
+    };
+    while (!stack.empty() && !found) {
+      const uint32_t v = stack.back();
+      stack.pop_back();
+      if (v < first_new)
+        internal::ForEachSuccessor(s, v, [&](uint32_t t, int32_t) { visit(v, t); });
+      if (auto it = new_succs.find(v); it != new_succs.end()) {
+        for (uint32_t t : it->second) visit(v, t);
+      }
+    }
+    if (!found) continue;
+    // The path e.succ ~> e.pred runs backwards in "depends on" order; the new edge closes it.
+    std::vector<uint32_t> cycle = {e.succ};
+    for (uint32_t w = e.pred; w != e.succ; w = parent[w]) cycle.push_back(w);
+    std::rotate(cycle.begin(),
+                std::min_element(cycle.begin(), cycle.end(),
+                                 [&](uint32_t a, uint32_t b) { return name(a) < name(b); }),
+                cycle.end());
+    std::string text;
+    for (uint32_t m : cycle) internal::Append(&text, name(m), " -> ");
+    internal::Append(&text, name(cycle.front()));
+    const std::string at =
+        e.link ? internal::Cat("links/", e.item, "/predecessor")
+               : internal::Cat("new_milestones/", e.item, "/depends_on/", e.entry, "/id");
+    return absl::FailedPreconditionError(internal::Cat(At(at), "milestone \"", name(e.succ),
+                                                       "\": depends_on \"", name(e.pred),
+                                                       "\": dependency cycle ", text));
+  }
+  return out;
+}
+
+// Undoes the graph, record and array changes of an ApplyChange whose re-forecast failed
+// (Reforecast has restored the schedule values already). The new milestones are the last
+// ordinals: their records, index entries, project entries and per-milestone values are popped;
+// their vertices stay as orphans (portfolio_state.h).
+void RevertChange(PortfolioState& s, const ResolvedChange& rc,
+                  const std::vector<std::pair<uint32_t, int32_t>>& old_durations,
+                  const std::vector<AppliedEdge>& applied) {
+  internal::Graph& g = *s.graph;
+  for (auto it = old_durations.rbegin(); it != old_durations.rend(); ++it) {
+    s.milestones[it->first].duration = it->second;
+  }
+  for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
+    if (it->pred >= rc.first_new || it->succ >= rc.first_new) continue;  // orphaned below
+    std::optional<internal::Graph::edge_descriptor> edge = FindLink(s, it->pred, it->succ, true);
+    if (!edge) continue;
+    g[*edge].active = false;
+    if (it->reactivated) g[*edge].lag = it->old_lag;
+  }
+  const uint32_t first_new = rc.first_new;
+  const uint32_t n = static_cast<uint32_t>(s.milestones.size());
+  for (uint32_t m = n; m-- > first_new;) {
+    const internal::Vertex v = s.milestones[m].vertex;
+    internal::Graph::out_edge_iterator oit, oend;
+    for (std::tie(oit, oend) = out_edges(v, g); oit != oend; ++oit) g[*oit].active = false;
+    internal::Graph::in_edge_iterator iit, iend;
+    for (std::tie(iit, iend) = in_edges(v, g); iit != iend; ++iit) g[*iit].active = false;
+    g[v].index = kNone;
+    s.milestone_index.Erase(m);
+  }
+  std::vector<uint32_t>& members = s.projects[rc.project].milestones;
+  members.resize(members.size() - (n - first_new));
+  s.milestones.resize(first_new);
+  for (std::vector<int32_t>* values :
+       {&s.es, &s.ef, &s.lf, &s.baseline_start, &s.baseline_finish}) {
+    values->resize(first_new);
+  }
+  s.mode.resize(first_new);
+  s.status.resize(first_new);
+  // Drop the new milestones from the topological order: what remains is still an order of the
+  // remaining (fewer) links. Positions move only from the first dropped one on.
+  uint32_t from = n;
+  for (uint32_t m = first_new; m < n; ++m) from = std::min(from, s.topo_pos[m]);
+  s.topo_order.erase(std::remove_if(s.topo_order.begin() + from, s.topo_order.end(),
+                                    [&](uint32_t m) { return m >= first_new; }),
+                     s.topo_order.end());
+  s.topo_pos.resize(first_new);
+  for (uint32_t i = from; i < s.topo_order.size(); ++i) s.topo_pos[s.topo_order[i]] = i;
+  if (s.stamp.size() > first_new) s.stamp.resize(first_new);
+  if (s.touched.size() > first_new) s.touched.resize(first_new);
+  // The failed forward pass may have indexed a new milestone for the as-of floor.
+  internal::PortfolioState::AsOfIndex& index = s.as_of_index;
+  const auto dropped = std::remove_if(index.heap.begin(), index.heap.end(),
+                                      [&](const auto& entry) { return entry.second >= first_new; });
+  if (dropped != index.heap.end()) {
+    index.heap.erase(dropped, index.heap.end());
+    std::make_heap(index.heap.begin(), index.heap.end(), std::greater<>());
+    index.live = std::min(index.live, index.heap.size());
+  }
+  s.flat_stale = true;
+}
+
+}  // namespace
+
+absl::Status Portfolio::CheckChange(const ProjectId& project, const ChangeSet& change) const {
+  return ResolveChange(*state_, project, change).status();
+}
+
 absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
                                                      const ChangeSet& change) {
-  // TEMPORARY stub, replaced by the real implementation.
-  (void)project;
-  (void)change;
-  return absl::UnimplementedError("ApplyChange is not implemented yet");
+  PortfolioState& s = *state_;
+  HANDOFF_ASSIGN_OR_RETURN(const ResolvedChange rc, ResolveChange(s, project, change));
+  internal::Graph& g = *s.graph;
+  const uint32_t first_new = rc.first_new;
+  const uint32_t n = first_new + static_cast<uint32_t>(change.new_milestones.size());
+
+  // The new milestones: records, vertices with their project and owner edges, index entries,
+  // project members, per-milestone values, and the end of the topological order (they have no
+  // links yet).
+  ProjectRec& proj = s.projects[rc.project];
+  for (uint32_t i = 0; i < change.new_milestones.size(); ++i) {
+    const Milestone& m = change.new_milestones[i];
+    const uint32_t ordinal = first_new + i;
+    MilestoneRec rec;
+    rec.id = s.arena.Intern(m.id.value());
+    rec.name = s.arena.Intern(m.name);
+    rec.project = rc.project;
+    rec.owner = rc.owners[i];
+    rec.duration = m.duration_days;
+    rec.customer_visible = m.customer_visible;
+    rec.vertex = static_cast<uint32_t>(add_vertex(Node{NodeKind::kMilestone, ordinal}, g));
+    add_edge(proj.vertex, rec.vertex, Edge{EdgeKind::kProjectMilestone}, g);
+    if (rec.owner != kNone) {
+      add_edge(s.people[rec.owner].vertex, rec.vertex, Edge{EdgeKind::kOwnerOf}, g);
+    }
+    s.milestones.push_back(rec);
+    s.milestone_index.Insert(ordinal);
+    proj.milestones.push_back(ordinal);
+    s.topo_pos.push_back(static_cast<uint32_t>(s.topo_order.size()));
+    s.topo_order.push_back(ordinal);
+  }
+  for (std::vector<int32_t>* values :
+       {&s.es, &s.ef, &s.lf, &s.baseline_start, &s.baseline_finish}) {
+    values->resize(n, 0);
+  }
+  s.mode.resize(n, internal::ForecastMode::kPlan);
+  s.status.resize(n, MilestoneStatus::kNotStarted);
+
+  internal::BeginChange(s);  // after the new milestones: it sizes the undo marks
+  std::vector<std::pair<uint32_t, int32_t>> old_durations;
+  for (const auto& [m, days] : rc.durations) {
+    // Its dates as they are, with its current duration (a checkpoint reads its start day
+    // differently from a task).
+    if (m < first_new) internal::Touch(s, m);
+    old_durations.emplace_back(m, s.milestones[m].duration);
+    s.milestones[m].duration = days;
+  }
+  std::vector<AppliedEdge> applied;
+  applied.reserve(rc.edges.size());
+  for (const ChangeEdge& e : rc.edges) {
+    // Acyclic over the whole change (checked), so every insertion finds its place.
+    if (!internal::InsertLinkOrder(s, e.pred, e.succ).empty()) {
+      RevertChange(s, rc, old_durations, applied);
+      return absl::InternalError("ApplyChange: a checked change closed a cycle");
+    }
+    AppliedEdge a{e.pred, e.succ, false, 0};
+    std::optional<internal::Graph::edge_descriptor> edge;
+    if (e.pred < first_new && e.succ < first_new) edge = FindLink(s, e.pred, e.succ, true);
+    if (edge) {  // a removed link comes back with the new lag
+      a.reactivated = true;
+      a.old_lag = g[*edge].lag;
+      g[*edge].active = true;
+      g[*edge].lag = e.lag;
+    } else {
+      add_edge(s.milestones[e.pred].vertex, s.milestones[e.succ].vertex,
+               Edge{EdgeKind::kDependsOn, true, e.lag}, g);
+    }
+    applied.push_back(a);
+  }
+  s.flat_stale = true;
+
+  std::vector<uint32_t> forward;
+  for (uint32_t m = first_new; m < n; ++m) forward.push_back(m);
+  for (const auto& [m, days] : rc.durations) forward.push_back(m);
+  for (const ChangeEdge& e : rc.edges) {
+    if (e.link) forward.push_back(e.succ);
+  }
+  std::vector<uint32_t> backward = forward;
+  for (const ChangeEdge& e : rc.edges) {
+    if (e.link) backward.push_back(e.pred);
+  }
+  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, forward, backward);
+  if (!delta.ok()) {
+    RevertChange(s, rc, old_durations, applied);
+    return delta;
+  }
+  for (uint32_t m = first_new; m < n; ++m) {
+    s.baseline_start[m] = s.StartDay(m);
+    s.baseline_finish[m] = s.FinishDay(m);
+    internal::NoteFloorKey(s, m);
+  }
+  // Only existing milestones move; the new ones are listed by the change itself.
+  std::erase_if(delta->moved, [&](const MilestoneId& id) {
+    return s.milestone_index.Find(id.value()) >= first_new;
+  });
+  return delta;
 }
 
 }  // namespace handoff

@@ -48,7 +48,7 @@ enum class EdgeKind : uint8_t {
 
 struct Node {
   NodeKind kind = NodeKind::kPerson;
-  uint32_t index = kNone;  // ordinal in the table of its kind
+  uint32_t index = kNone;  // ordinal in the table of its kind; kNone for an orphan (below)
 };
 
 struct Edge {
@@ -60,6 +60,16 @@ struct Edge {
 // A vecS edge list keeps edges in one vector (no per-edge allocation). Its stored edges point
 // at the vector object itself, so the graph must never be moved: PortfolioState holds it by
 // unique_ptr.
+//
+// Orphan vertices. Portfolio::ApplyChange appends its new milestones (vertices and edges) before
+// it re-forecasts; when that fails (OutOfRange) it pops their records, but their vertices stay:
+// removing a vertex or an edge would renumber the vecS vertex and edge lists under every stored
+// descriptor. An orphan is a milestone vertex with Node::index == kNone whose edges are all
+// inactive (dependency edges, and its project and owner edges too). Nothing reads a vertex that
+// is not reached from a record: the passes walk the links of record vertices and skip inactive
+// edges, FindLink compares targets with record vertices, and no code iterates vertices(g) or
+// the out-edges of people and projects. Orphans cost memory only; a later change may reuse the
+// ids (the index entries and records are gone) and gets fresh vertices.
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Node, Edge,
                                     boost::no_property, boost::vecS>;
 using Vertex = Graph::vertex_descriptor;
@@ -106,6 +116,8 @@ class IdSet {
   }
   // Inserts ordinal `i` (whose record must already be in the table); false if its id exists.
   bool Insert(uint32_t i) { return set_.insert(i).second; }
+  // Removes ordinal `i`; its record must still be in the table (the hash reads its id).
+  void Erase(uint32_t i) { set_.erase(i); }
   void Reserve(size_t n) { set_.reserve(n); }
 
  private:

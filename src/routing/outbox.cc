@@ -30,7 +30,7 @@ void Outbox::Deliver(Inbox& inbox, Entry entry, std::vector<Message>* delivered)
   entry.message.seq = ++seq_;
   inbox.last_delivered = seq_;
   if (!entry.subject.empty()) inbox.latest[entry.subject].seq = seq_;
-  delivered->push_back(entry.message);
+  if (delivered != nullptr) delivered->push_back(entry.message);
   inbox.unacked.push_back(std::move(entry));
 }
 
@@ -46,6 +46,7 @@ void Outbox::Route(Message m, bool sla, std::vector<Message>* delivered) {
     if (inbox.digest_window > 0) {
       if (!inbox.digest_due) {
         inbox.digest_due = Instant{entry.message.at.seconds + inbox.digest_window};
+        ++pending_digests_;
       }
       inbox.held.push_back(std::move(entry));
       return;
@@ -56,6 +57,7 @@ void Outbox::Route(Message m, bool sla, std::vector<Message>* delivered) {
 
 std::optional<Instant> Outbox::NextDigest() const {
   std::optional<Instant> next;
+  if (pending_digests_ == 0) return next;
   for (const auto& [person, inbox] : inboxes_) {
     if (inbox.digest_due && (!next || *inbox.digest_due < *next)) next = inbox.digest_due;
   }
@@ -64,7 +66,7 @@ std::optional<Instant> Outbox::NextDigest() const {
 
 void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<Message>* delivered) {
   // Few people use digests; a linear pass per call keeps this simple.
-  for (;;) {
+  while (pending_digests_ > 0) {
     Inbox* best = nullptr;
     const std::string* who = nullptr;
     for (auto& [person, inbox] : inboxes_) {
@@ -100,6 +102,7 @@ void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<Message>* 
     }
     best->held.clear();
     best->digest_due.reset();
+    --pending_digests_;
   }
 }
 

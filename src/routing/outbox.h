@@ -27,7 +27,7 @@ class Outbox {
   // subject is identical and still unacknowledged (delivered or held): a repeat says nothing
   // new, while a notice that returns to an earlier content after a different one is delivered,
   // so the latest unacknowledged notice is always current. Non-SLA messages are held when the
-  // person has a digest. Delivered messages are appended to `delivered`.
+  // person has a digest. Delivered messages are appended to `delivered` (when not null).
   void Route(Message m, bool sla, std::vector<Message>* delivered);
 
   // The instant of the earliest pending digest.
@@ -65,6 +65,7 @@ class Outbox {
   void Deliver(Inbox& inbox, Entry entry, std::vector<Message>* delivered);
 
   uint64_t seq_ = 0;
+  int pending_digests_ = 0;               // inboxes with a digest due
   std::map<std::string, Inbox> inboxes_;  // ordered by person id: digests fire in that order
 };
 

@@ -117,20 +117,50 @@ class Run {
   absl::StatusOr<uint32_t> FindFeedback(const FeedbackId& id) const {
     return Find(s_.feedback_index, "feedback", id.value(), "feedback");
   }
+  // A portfolio error as this command's error: the command prefix, and the field it names.
+  // Portfolio messages name a change's field first ("durations/0/milestone: ...", with links
+  // as "links/0/predecessor" for the event's "depends_on") or a progress value after the
+  // milestone ("milestone \"X\": percent 150 ...").
+  absl::Status PortfolioCheck(const absl::Status& status) const {
+    if (status.ok()) return status;
+    const std::string message(status.message());
+    std::string field;
+    const size_t colon = message.find(": ");
+    if (colon != std::string::npos && message.substr(0, colon).find('/') != std::string::npos &&
+        message.substr(0, colon).find(' ') == std::string::npos) {
+      field = message.substr(0, colon);
+      for (auto [from, to] :
+           {std::pair<std::string_view, std::string_view>{"/predecessor", "/depends_on"},
+            {"/successor", "/milestone"}}) {
+        if (field.size() > from.size() && field.ends_with(from)) {
+          field = field.substr(0, field.size() - from.size()) + std::string(to);
+        }
+      }
+    } else if (colon != std::string::npos) {
+      for (std::string_view name : {"percent", "remaining_days", "finished_on"}) {
+        if (message.compare(colon + 2, name.size(), name) == 0) field = std::string(name);
+      }
+    }
+    return WithField(absl::Status(status.code(), Cat(Prefix(), message)), field);
+  }
+
   absl::Status OpenProject(uint32_t p) const {
     if (s_.projects[p].closed) return Precondition("project", s_.projects[p].id, "is closed");
     return absl::OkStatus();
   }
 
   // --- phases ---
-  absl::Status Begin(bool fire = true);
+  absl::Status Begin();
   void FireDue();
   void FireTimer(const Timer& t);
   void End();
 
   // --- effects ---
   Message NewMessage(Instant at, uint32_t to, std::string kind, uint32_t project) const;
-  void Route(Message m, bool sla = false) { s_.outbox.Route(std::move(m), sla, &delivered_); }
+  // Delivered messages are collected only for the sinks, if there are any.
+  void Route(Message m, bool sla = false) {
+    s_.outbox.Route(std::move(m), sla, s_.sinks.empty() ? nullptr : &delivered_);
+  }
   void Schedule(uint32_t feedback, int clock);
   void SyncBreach(FeedbackRec& f);
   void ReportMoves(const ScheduleDelta& delta, const Cause& cause, uint32_t quiet_account);
@@ -190,7 +220,7 @@ absl::Status Run::Execute() {
   return absl::OkStatus();
 }
 
-absl::Status Run::Begin(bool fire) {
+absl::Status Run::Begin() {
   // The as-of date is the local date of the latest instant; most commands fall on a day
   // already seen, which one comparison tells.
   if (!s_.as_of || c_.at >= s_.next_day_start) {
@@ -205,7 +235,7 @@ absl::Status Run::Begin(bool fire) {
     const int64_t next_local = ((today - kEpoch).days() + 1) * 86400;
     s_.next_day_start = Instant{s_.zone.LocalToUtc(next_local)};
   }
-  if (fire) FireDue();
+  FireDue();
   return absl::OkStatus();
 }
 
@@ -218,7 +248,7 @@ void Run::FireDue() {
       s_.timers.erase(s_.timers.begin());
       FireTimer(t);
     } else if (digest && *digest <= c_.at) {
-      s_.outbox.FireDigests(*digest, s_.zone, &delivered_);
+      s_.outbox.FireDigests(*digest, s_.zone, s_.sinks.empty() ? nullptr : &delivered_);
     } else {
       break;
     }
@@ -698,13 +728,11 @@ absl::Status Run::Do(const UpdateMilestone& p) {
   progress.percent = p.percent;
   progress.remaining_days = p.remaining_days;
   progress.finished_on = p.finished_on;
-  HANDOFF_RETURN_IF_ERROR(Begin(/*fire=*/false));
+  HANDOFF_RETURN_IF_ERROR(PortfolioCheck(s_.portfolio->CheckProgress(p.milestone, progress)));
+  // Time passes first (as-of moves and due timers are told), then the report applies.
+  HANDOFF_RETURN_IF_ERROR(Begin());
   absl::StatusOr<ScheduleDelta> delta = s_.portfolio->UpdateProgress(p.milestone, progress);
-  if (!delta.ok()) {
-    return absl::Status(delta.status().code(),
-                        Cat(Prefix(), internal::StdView(delta.status().message())));
-  }
-  FireDue();
+  if (!delta.ok()) return PortfolioCheck(delta.status());  // only OutOfRange is left
   const MilestoneStatus previous = mi.status;
   mi.status = p.status;
   const uint32_t account = s_.projects[mi.project].account;
@@ -854,15 +882,11 @@ absl::Status Run::Do(const AcceptChange& p) {
   change.new_milestones = p.new_milestones;
   for (const auto& l : p.links)
     change.links.push_back(ChangeSet::Link{l.depends_on, l.milestone, l.lag_days});
-  // Old finishes of the account's customer-visible milestones, to tell the AE what moved.
-  HANDOFF_RETURN_IF_ERROR(Begin(/*fire=*/false));
-  absl::StatusOr<ScheduleDelta> delta =
-      s_.portfolio->ApplyChange(ProjectId(s_.projects[f.project].id), change);
-  if (!delta.ok()) {
-    return absl::Status(delta.status().code(),
-                        Cat(Prefix(), internal::StdView(delta.status().message())));
-  }
-  FireDue();
+  const ProjectId project_id(s_.projects[f.project].id);
+  HANDOFF_RETURN_IF_ERROR(PortfolioCheck(s_.portfolio->CheckChange(project_id, change)));
+  HANDOFF_RETURN_IF_ERROR(Begin());
+  absl::StatusOr<ScheduleDelta> delta = s_.portfolio->ApplyChange(project_id, change);
+  if (!delta.ok()) return PortfolioCheck(delta.status());  // only OutOfRange is left
   // Register the new milestones.
   for (const Milestone& nm : p.new_milestones) {
     MilestoneInfo info;

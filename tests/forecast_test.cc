@@ -201,20 +201,27 @@ TEST(ForecastTest, DoneBeforeItsPlannedStartStartsOnItsFinishAndGoesNegativeOutO
   EXPECT_THAT(Path(portfolio, "P"), ElementsAre("A"));
 }
 
-TEST(ForecastTest, DoneCheckpointCountsAsReachedAtTheEndOfItsDay) {
+// Regression test: a checkpoint marked done on its planned day used to end at END of that day
+// and push its lag-0 successor to the next working day, a one-day slip for work done on plan.
+TEST(ForecastTest, DoneCheckpointOnItsPlannedDayMovesNothing) {
   PortfolioSpec spec;
   Project& p = AddProject(spec, "P", D(2027, 1, 4));
   AddMilestone(p, "K", 0);              // kickoff: START(Mon 04)
   AddMilestone(p, "T", 2, {{"K", 0}});  // Mon 04..Tue 05
   Portfolio portfolio = MustCreate(spec);
   EXPECT_EQ(Row(portfolio, "T").start, D(2027, 1, 4));
-  // Done on Mon 04: EF = END(Mon 04), so T starts Tue 05.
+  // Done on Mon 04: the checkpoint stays at START(Mon 04); T still starts Monday.
   EXPECT_THAT(Moved(portfolio.UpdateProgress(MilestoneId("K"), Done(D(2027, 1, 4)))),
-              ElementsAre("T"));
-  EXPECT_EQ(Row(portfolio, "K").start, D(2027, 1, 4));
+              ::testing::IsEmpty());
   EXPECT_EQ(Row(portfolio, "K").finish, D(2027, 1, 4));
-  EXPECT_EQ(Row(portfolio, "T").start, D(2027, 1, 5));
-  EXPECT_EQ(Row(portfolio, "T").finish, D(2027, 1, 6));
+  EXPECT_EQ(Row(portfolio, "T").start, D(2027, 1, 4));
+  EXPECT_EQ(Row(portfolio, "T").finish, D(2027, 1, 5));
+  EXPECT_EQ(Row(portfolio, "T").slip_days, 0);
+  // Done late, on Wed 06: T starts that day (a checkpoint uses up no day).
+  EXPECT_THAT(Moved(portfolio.UpdateProgress(MilestoneId("K"), Done(D(2027, 1, 6)))),
+              ElementsAre("K", "T"));
+  EXPECT_EQ(Row(portfolio, "T").start, D(2027, 1, 6));
+  EXPECT_EQ(Row(portfolio, "T").finish, D(2027, 1, 7));
 }
 
 TEST(ForecastTest, InProgressWithRemainingDaysFinishesThatManyWorkingDaysAfterTheReport) {

@@ -21,11 +21,13 @@ void ProgressedForward(PortfolioState& s, uint32_t m, int32_t planned) {
   int32_t start = p.start_day, finish = 0;
   switch (s.mode[m]) {
     case ForecastMode::kDone:
-      // Done ignores predecessors and the floor: it finished at the end of its finish day.
+      // Done ignores predecessors and the floor: a task finished at the end of its finish day,
+      // a checkpoint (no duration) at its start, as a planned checkpoint does, so one done on
+      // its planned day moves nothing.
       finish = p.finish_day;
       if (start < 0) start = d > 0 ? PortfolioState::First(planned) : (planned >> 1);
       s.es[m] = 2 * std::min(start, finish);
-      s.ef[m] = 2 * finish + 1;
+      s.ef[m] = d > 0 ? 2 * finish + 1 : 2 * finish;
       return;
     case ForecastMode::kRemaining:
       finish = std::max(p.finish_day, floor_day);

@@ -124,12 +124,13 @@ inline RefSchedule ReferenceSchedule(const PortfolioSpec& spec,
     const RefProgress* p = it == progress.end() ? nullptr : &it->second;
     const MilestoneStatus status = p ? p->status : MilestoneStatus::kNotStarted;
     if (status == MilestoneStatus::kDone) {
-      // Finished at the end of the last working day on or before its finish date.
+      // Finished on the last working day on or before its finish date: a task at the end of
+      // that day, a checkpoint (no duration) at its start, as planned checkpoints are.
       const int k = back(p->finished_on.value_or(p->reported_on));
       int start =
           p->actual_start ? idx(*p->actual_start) : (m.d > 0 ? first(planned) : planned / 2);
       start = std::min(start, k);
-      return {2 * start, 2 * k + 1, start, k};
+      return {2 * start, m.d > 0 ? 2 * k + 1 : 2 * k, start, k};
     }
     if (status == MilestoneStatus::kInProgress && p->remaining_days) {
       const int r = *p->remaining_days;

@@ -114,8 +114,9 @@ inline absl::StatusOr<int32_t> AsInt(const json& j, const std::string& ptr) {
   if (!j.is_number_integer()) {
     return Bad(ptr, Cat("must be an integer, got ", TypeName(j)));
   }
-  if (j.is_number_unsigned() ? j.get<uint64_t>() > 2147483647u
-                             : (j.get<int64_t>() > 2147483647 || j.get<int64_t>() < -2147483648LL)) {
+  if (j.is_number_unsigned()
+          ? j.get<uint64_t>() > 2147483647u
+          : (j.get<int64_t>() > 2147483647 || j.get<int64_t>() < -2147483648LL)) {
     return Bad(ptr, Cat("integer ", j.dump(), " is out of range"));
   }
   return static_cast<int32_t>(j.get<int64_t>());

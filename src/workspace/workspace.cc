@@ -163,6 +163,8 @@ class Run {
   }
   void Schedule(uint32_t feedback, int clock);
   void SyncBreach(FeedbackRec& f);
+  // The first SLA policy that fits the item's kind, priority and account tier; -1 for none.
+  void SelectPolicy(FeedbackRec& f) const;
   void ReportMoves(const ScheduleDelta& delta, const Cause& cause, uint32_t quiet_account);
   std::string CauseJson(const Cause& cause, uint32_t account) const;
   void UpdateHealth(uint32_t project, Instant at);
@@ -361,6 +363,19 @@ void Run::Schedule(uint32_t fi, int c) {
   }
 }
 
+void Run::SelectPolicy(FeedbackRec& f) const {
+  const uint32_t account = s_.projects[f.project].account;
+  const std::string_view tier =
+      account == kNobody ? std::string_view() : std::string_view(s_.accounts[account].tier);
+  f.policy = -1;
+  for (size_t i = 0; i < s_.policies.size(); ++i) {
+    if (SlaMatches(s_.policies[i], f.kind, f.priority, tier)) {
+      f.policy = static_cast<int32_t>(i);
+      return;
+    }
+  }
+}
+
 void Run::SyncBreach(FeedbackRec& f) {
   bool breached = false;
   for (const internal::SlaClock& c : f.clocks) {
@@ -530,14 +545,7 @@ absl::Status Run::Do(const LogFeedback& p) {
   f.assignee = assignee;
   f.logged_at = c_.at;
   f.clocks = {internal::SlaClock(c_.at), internal::SlaClock(c_.at)};
-  const uint32_t account = s_.projects[project].account;
-  const std::string& tier = account == kNobody ? std::string() : s_.accounts[account].tier;
-  for (size_t i = 0; i < s_.policies.size(); ++i) {
-    if (SlaMatches(s_.policies[i], f.kind, f.priority, tier)) {
-      f.policy = static_cast<int32_t>(i);
-      break;
-    }
-  }
+  SelectPolicy(f);
   s_.feedback_index.emplace(f.id, fi);
   s_.scheduled.emplace_back();
   Schedule(fi, kFirst);
@@ -636,15 +644,7 @@ absl::Status Run::Do(const SetFeedbackPriority& p) {
   HANDOFF_RETURN_IF_ERROR(Begin());
   const Priority previous = f.priority;
   f.priority = p.priority;
-  const uint32_t account = s_.projects[f.project].account;
-  const std::string& tier = account == kNobody ? std::string() : s_.accounts[account].tier;
-  f.policy = -1;
-  for (size_t i = 0; i < s_.policies.size(); ++i) {
-    if (SlaMatches(s_.policies[i], f.kind, f.priority, tier)) {
-      f.policy = static_cast<int32_t>(i);
-      break;
-    }
-  }
+  SelectPolicy(f);
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
   std::vector<std::pair<std::string, std::string>> fields = {

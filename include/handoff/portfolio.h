@@ -56,6 +56,7 @@ namespace handoff {
 
 namespace internal {
 class PortfolioState;
+struct PortfolioAccess;
 }  // namespace internal
 
 // The progress status of a milestone. Values are part of the on-disk format; never renumber.
@@ -272,6 +273,7 @@ class Portfolio {
   absl::StatusOr<ScheduleDelta> RescheduleAll();
 
  private:
+  friend struct internal::PortfolioAccess;  // the library's own fast paths (by ordinal)
   explicit Portfolio(std::unique_ptr<internal::PortfolioState> state);
   std::unique_ptr<internal::PortfolioState> state_;
 };

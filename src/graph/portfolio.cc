@@ -691,27 +691,28 @@ namespace {
 absl::StatusOr<uint32_t> CheckProgressOf(const PortfolioState& s, const MilestoneId& id,
                                          const Progress& progress) {
   HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(s, id));
-  const std::string entity = internal::Cat("milestone \"", id, "\": ");
+  // Built only for an error.
+  auto entity = [&] { return internal::Cat("milestone \"", id, "\": "); };
   if (static_cast<uint8_t>(progress.status) > static_cast<uint8_t>(MilestoneStatus::kBlocked)) {
     return absl::InvalidArgumentError(internal::Cat(
-        entity, "status ", static_cast<int>(progress.status), " is not a milestone status"));
+        entity(), "status ", static_cast<int>(progress.status), " is not a milestone status"));
   }
   const std::string_view status = MilestoneStatusName(progress.status);
   if (!IsSupportedDate(progress.reported_on)) {
     return absl::InvalidArgumentError(
-        internal::Cat(entity, "reported_on is required (a date from 1900-01-01 to 9999-12-31)"));
+        internal::Cat(entity(), "reported_on is required (a date from 1900-01-01 to 9999-12-31)"));
   }
   if (progress.percent && (*progress.percent < 0 || *progress.percent > 100)) {
     return absl::InvalidArgumentError(
-        internal::Cat(entity, "percent ", *progress.percent, " is out of range (0 to 100)"));
+        internal::Cat(entity(), "percent ", *progress.percent, " is out of range (0 to 100)"));
   }
   if (progress.remaining_days) {
     if (progress.status != MilestoneStatus::kInProgress) {
       return absl::InvalidArgumentError(
-          internal::Cat(entity, "remaining_days is only for in_progress, not ", status));
+          internal::Cat(entity(), "remaining_days is only for in_progress, not ", status));
     }
     if (*progress.remaining_days < 0 || *progress.remaining_days > kMaxDays) {
-      return absl::InvalidArgumentError(internal::Cat(entity, "remaining_days ",
+      return absl::InvalidArgumentError(internal::Cat(entity(), "remaining_days ",
                                                       *progress.remaining_days,
                                                       " is out of range (0 to ", kMaxDays, ")"));
     }
@@ -719,15 +720,15 @@ absl::StatusOr<uint32_t> CheckProgressOf(const PortfolioState& s, const Mileston
   if (progress.finished_on) {
     if (progress.status != MilestoneStatus::kDone) {
       return absl::InvalidArgumentError(
-          internal::Cat(entity, "finished_on is only for done, not ", status));
+          internal::Cat(entity(), "finished_on is only for done, not ", status));
     }
     if (!IsSupportedDate(*progress.finished_on)) {
       return absl::InvalidArgumentError(
-          internal::Cat(entity, "finished_on is not a date from 1900-01-01 to 9999-12-31"));
+          internal::Cat(entity(), "finished_on is not a date from 1900-01-01 to 9999-12-31"));
     }
     if (*progress.finished_on > progress.reported_on) {
       return absl::InvalidArgumentError(
-          internal::Cat(entity, "finished_on ", FormatIsoDate(*progress.finished_on),
+          internal::Cat(entity(), "finished_on ", FormatIsoDate(*progress.finished_on),
                         " is after reported_on ", FormatIsoDate(progress.reported_on)));
     }
   }
@@ -818,6 +819,7 @@ absl::StatusOr<ScheduleDelta> Portfolio::SetAsOf(Date as_of) {
   const int32_t floor = 2 * s.calendar->IndexOf(as_of);  // START(idx(A))
   if (floor <= s.floor) {                                // same working day: nothing can move
     s.as_of = as_of;
+    s.last_moved.clear();
     return ScheduleDelta{};
   }
   std::vector<std::pair<int32_t, uint32_t>> taken;
@@ -872,12 +874,15 @@ absl::StatusOr<ScheduleDelta> Portfolio::RescheduleAll() {
   }
   ScheduleDelta delta;
   delta.recomputed = s.milestones.size();
+  s.last_moved.clear();
   for (uint32_t m = 0; m < s.milestones.size(); ++m) {
     if (s.StartDay(m) != start_days[m] || s.FinishDay(m) != finish_days[m]) {
-      delta.moved.emplace_back(s.milestones[m].id);
+      s.last_moved.push_back(m);
     }
   }
-  std::sort(delta.moved.begin(), delta.moved.end());
+  std::sort(s.last_moved.begin(), s.last_moved.end(),
+            [&](uint32_t a, uint32_t b) { return s.milestones[a].id < s.milestones[b].id; });
+  for (uint32_t m : s.last_moved) delta.moved.emplace_back(s.milestones[m].id);
   return delta;
 }
 
@@ -1280,6 +1285,7 @@ absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
   std::erase_if(delta->moved, [&](const MilestoneId& id) {
     return s.milestone_index.Find(id.value()) >= first_new;
   });
+  std::erase_if(s.last_moved, [&](uint32_t m) { return m >= first_new; });
   return delta;
 }
 

@@ -233,6 +233,9 @@ class PortfolioState {
   std::vector<uint32_t> touched;  // recorded in the undo log, one generation per change
   uint32_t change_generation = 0;
   std::vector<UndoEntry> undo;
+  // The ordinals of the last change's ScheduleDelta::moved, in the same order (the library's
+  // own callers read it instead of the ids; ApplyChange filters both alike).
+  std::vector<uint32_t> last_moved;
   std::vector<std::pair<uint32_t, int32_t>> project_undo;  // (project, old end_i)
 
   // Derived values. A progressed milestone always has an even ES (START of its start day), so

@@ -1,135 +1,168 @@
 #include "src/routing/outbox.h"
 
 #include <algorithm>
+#include <string_view>
+#include <tuple>
 
+#include "absl/hash/hash.h"
 #include "src/internal/strings.h"
 
 namespace handoff::internal {
 namespace {
 
-// Kind and subject (the recipient is the inbox).
-std::string Subject(const Message& m) {
-  return Cat(m.kind, '\x1f', m.account, '\x1f', m.project, '\x1f', m.milestone, '\x1f', m.feedback,
-             '\x1f', m.risk);
+uint64_t SubjectHash(const Message& m) {
+  return absl::Hash<std::tuple<std::string_view, std::string_view, std::string_view,
+                               std::string_view, std::string_view, std::string_view>>{}(
+      {m.kind, m.account, m.project, m.milestone, m.feedback, m.risk});
 }
 
-// The content: everything but seq, at and the subject.
-std::string Content(const Message& m) {
-  std::string content = m.clock;
-  for (const auto& [name, value] : m.fields) Append(&content, '\x1f', name, '=', value);
-  return content;
+bool SameSubject(const Message& a, const Message& b) {
+  return a.kind == b.kind && a.account == b.account && a.project == b.project &&
+         a.milestone == b.milestone && a.feedback == b.feedback && a.risk == b.risk;
+}
+
+// The content: everything but seq, at, due and the subject.
+bool SameContent(const Message& a, const Message& b) {
+  return a.clock == b.clock && a.fields == b.fields;
 }
 
 }  // namespace
 
-void Outbox::SetDigest(const std::string& person, int64_t window_seconds) {
+Outbox::Outbox(std::vector<std::string> people)
+    : people_(std::move(people)), inboxes_(people_.size()) {}
+
+void Outbox::SetDigest(uint32_t person, int64_t window_seconds) {
   inboxes_[person].digest_window = window_seconds;
+  auto at = std::lower_bound(digest_people_.begin(), digest_people_.end(), person,
+                             [&](uint32_t a, uint32_t b) { return people_[a] < people_[b]; });
+  if (at == digest_people_.end() || *at != person) digest_people_.insert(at, person);
 }
 
-void Outbox::Deliver(Inbox& inbox, Entry entry, std::vector<Message>* delivered) {
-  entry.message.seq = ++seq_;
-  inbox.last_delivered = seq_;
-  if (!entry.subject.empty()) inbox.latest[entry.subject].seq = seq_;
-  if (delivered != nullptr) delivered->push_back(entry.message);
-  inbox.unacked.push_back(std::move(entry));
-}
-
-void Outbox::Route(Message m, bool sla, std::vector<Message>* delivered) {
-  Inbox& inbox = inboxes_[m.to.value()];
-  Entry entry{std::move(m), std::string()};
-  if (!sla) {
-    entry.subject = Subject(entry.message);
-    std::string content = Content(entry.message);
-    auto [it, fresh] = inbox.latest.try_emplace(entry.subject);
-    if (!fresh && it->second.content == content) return;  // says nothing new
-    it->second = Latest{std::move(content), 0};
-    if (inbox.digest_window > 0) {
-      if (!inbox.digest_due) {
-        inbox.digest_due = Instant{entry.message.at.seconds + inbox.digest_window};
-        ++pending_digests_;
-      }
-      inbox.held.push_back(std::move(entry));
-      return;
-    }
+Outbox::Latest* Outbox::FindLatest(Inbox& inbox, const Message& m, uint64_t hash) {
+  auto it = inbox.latest.find(hash);
+  if (it == inbox.latest.end()) return nullptr;
+  for (Latest& l : it->second) {
+    if (SameSubject(*l.message, m)) return &l;
   }
-  Deliver(inbox, std::move(entry), delivered);
+  return nullptr;
+}
+
+void Outbox::Deliver(Inbox& inbox, Message m, std::vector<MessagePtr>* delivered) {
+  m.seq = ++seq_;
+  inbox.last_delivered = seq_;
+  MessagePtr ptr = std::make_shared<const Message>(std::move(m));
+  if (delivered != nullptr) delivered->push_back(ptr);
+  inbox.unacked.push_back(std::move(ptr));
+}
+
+void Outbox::Route(uint32_t to, Message m, bool sla, std::vector<MessagePtr>* delivered) {
+  Inbox& inbox = inboxes_[to];
+  if (sla) {
+    Deliver(inbox, std::move(m), delivered);
+    return;
+  }
+  const uint64_t hash = SubjectHash(m);
+  Latest* latest = FindLatest(inbox, m, hash);
+  if (latest != nullptr && SameContent(*latest->message, m)) return;  // says nothing new
+  if (inbox.digest_window > 0) {
+    if (!inbox.digest_due) inbox.digest_due = Instant{m.at.seconds + inbox.digest_window};
+    MessagePtr held = std::make_shared<const Message>(std::move(m));
+    if (latest != nullptr) {
+      *latest = Latest{held, 0};
+    } else {
+      inbox.latest[hash].push_back(Latest{held, 0});
+    }
+    inbox.held.push_back(std::move(held));
+    return;
+  }
+  const uint64_t seq = seq_ + 1;
+  Deliver(inbox, std::move(m), delivered);
+  if (latest != nullptr) {
+    *latest = Latest{inbox.unacked.back(), seq};
+  } else {
+    inbox.latest[hash].push_back(Latest{inbox.unacked.back(), seq});
+  }
 }
 
 std::optional<Instant> Outbox::NextDigest() const {
   std::optional<Instant> next;
-  if (pending_digests_ == 0) return next;
-  for (const auto& [person, inbox] : inboxes_) {
+  for (uint32_t person : digest_people_) {
+    const Inbox& inbox = inboxes_[person];
     if (inbox.digest_due && (!next || *inbox.digest_due < *next)) next = inbox.digest_due;
   }
   return next;
 }
 
-void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<Message>* delivered) {
-  // Few people use digests; a linear pass per call keeps this simple.
-  while (pending_digests_ > 0) {
-    Inbox* best = nullptr;
-    const std::string* who = nullptr;
-    for (auto& [person, inbox] : inboxes_) {
+void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr>* delivered) {
+  // Few people use digests; a linear pass per digest keeps this simple.
+  for (;;) {
+    uint32_t best = 0;
+    bool found = false;
+    for (uint32_t person : digest_people_) {
+      const Inbox& inbox = inboxes_[person];
       if (inbox.digest_due && *inbox.digest_due <= t &&
-          (best == nullptr || *inbox.digest_due < *best->digest_due)) {
-        best = &inbox;
-        who = &person;
+          (!found || *inbox.digest_due < *inboxes_[best].digest_due)) {
+        best = person;
+        found = true;
       }
     }
-    if (best == nullptr) return;
+    if (!found) return;
+    Inbox& inbox = inboxes_[best];
     Message digest;
-    digest.at = *best->digest_due;
-    digest.to = PersonId(*who);
+    digest.at = *inbox.digest_due;
+    digest.to = PersonId(people_[best]);
     digest.kind = "digest";
     std::string items = "[";
-    std::string account = best->held.empty() ? "" : best->held.front().message.account;
-    for (size_t i = 0; i < best->held.size(); ++i) {
-      Message item = best->held[i].message;
+    std::string account = inbox.held.empty() ? "" : inbox.held.front()->account;
+    for (size_t i = 0; i < inbox.held.size(); ++i) {
+      const Message& item = *inbox.held[i];
       if (item.account != account) account.clear();
       if (i > 0) items += ',';
       items += MessageToJson(item, zone);  // seq 0: held items have no seq of their own
     }
     items += ']';
     digest.account = account;
-    digest.fields.emplace_back("count", std::to_string(best->held.size()));
+    digest.fields.emplace_back("count", std::to_string(inbox.held.size()));
     digest.fields.emplace_back("items", std::move(items));
+    Deliver(inbox, std::move(digest), delivered);
     // The held notices stay the latest (for dedup) until the digest is acknowledged.
-    Entry entry{std::move(digest), std::string()};
-    Deliver(*best, std::move(entry), delivered);
-    for (const Entry& h : best->held) {
-      auto it = best->latest.find(h.subject);
-      if (it != best->latest.end() && it->second.seq == 0) it->second.seq = seq_;
+    for (const MessagePtr& h : inbox.held) {
+      Latest* latest = FindLatest(inbox, *h, SubjectHash(*h));
+      if (latest != nullptr && latest->seq == 0) latest->seq = seq_;
     }
-    best->held.clear();
-    best->digest_due.reset();
-    --pending_digests_;
+    inbox.held.clear();
+    inbox.digest_due.reset();
   }
 }
 
-std::vector<Message> Outbox::Pending(const std::string& person) const {
+std::vector<Message> Outbox::Pending(uint32_t person) const {
   std::vector<Message> out;
-  auto it = inboxes_.find(person);
-  if (it == inboxes_.end()) return out;
-  out.reserve(it->second.unacked.size());
-  for (const Entry& e : it->second.unacked) out.push_back(e.message);
+  const Inbox& inbox = inboxes_[person];
+  out.reserve(inbox.unacked.size());
+  for (const MessagePtr& m : inbox.unacked) out.push_back(*m);
   return out;
 }
 
-absl::Status Outbox::Ack(const std::string& person, uint64_t seq) {
-  auto it = inboxes_.find(person);
-  uint64_t last = it == inboxes_.end() ? 0 : it->second.last_delivered;
-  if (seq > last) {
-    return absl::OutOfRangeError(Cat("person \"", person, "\": cannot acknowledge seq ", seq,
-                                     ": the last message delivered to them is ", last));
+absl::Status Outbox::Ack(uint32_t person, uint64_t seq) {
+  Inbox& inbox = inboxes_[person];
+  if (seq > inbox.last_delivered) {
+    return absl::OutOfRangeError(Cat("person \"", people_[person], "\": cannot acknowledge seq ",
+                                     seq, ": the last message delivered to them is ",
+                                     inbox.last_delivered));
   }
-  if (it == inboxes_.end()) return absl::OkStatus();
-  Inbox& inbox = it->second;
-  while (!inbox.unacked.empty() && inbox.unacked.front().message.seq <= seq) {
-    inbox.unacked.pop_front();
-  }
+  while (!inbox.unacked.empty() && inbox.unacked.front()->seq <= seq) inbox.unacked.pop_front();
   // Acknowledged notices no longer suppress a repeat.
-  absl::erase_if(inbox.latest,
-                 [seq](const auto& kv) { return kv.second.seq != 0 && kv.second.seq <= seq; });
+  for (auto it = inbox.latest.begin(); it != inbox.latest.end();) {
+    auto& chain = it->second;
+    chain.erase(std::remove_if(chain.begin(), chain.end(),
+                               [seq](const Latest& l) { return l.seq != 0 && l.seq <= seq; }),
+                chain.end());
+    if (chain.empty()) {
+      inbox.latest.erase(it++);
+    } else {
+      ++it;
+    }
+  }
   return absl::OkStatus();
 }
 

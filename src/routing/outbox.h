@@ -1,72 +1,79 @@
 // Private: per-recipient ordered inboxes with at-least-once delivery, acknowledgement, dedup of
-// identical unacknowledged notices, and optional digests.
+// identical unacknowledged notices, and optional digests. Recipients are person ordinals; each
+// message is stored once (shared with the list of delivered messages handed to the sinks).
 #ifndef HANDOFF_SRC_ROUTING_OUTBOX_H_
 #define HANDOFF_SRC_ROUTING_OUTBOX_H_
 
 #include <cstdint>
 #include <deque>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "handoff/message.h"
 
 namespace handoff::internal {
 
+using MessagePtr = std::shared_ptr<const Message>;
+
 class Outbox {
  public:
+  // `people` person ids by ordinal (their byte order orders digests of the same instant).
+  explicit Outbox(std::vector<std::string> people = {});
+
   // Holds `person`'s non-SLA messages and delivers them as one `digest` message
   // `window_seconds` after the first held one.
-  void SetDigest(const std::string& person, int64_t window_seconds);
+  void SetDigest(uint32_t person, int64_t window_seconds);
 
-  // Routes `m` (its seq is assigned here). SLA messages (`sla` true) are never deduplicated or
-  // held. Others are dropped when the person's latest notice of the same kind about the same
-  // subject is identical and still unacknowledged (delivered or held): a repeat says nothing
-  // new, while a notice that returns to an earlier content after a different one is delivered,
-  // so the latest unacknowledged notice is always current. Non-SLA messages are held when the
-  // person has a digest. Delivered messages are appended to `delivered` (when not null).
-  void Route(Message m, bool sla, std::vector<Message>* delivered);
+  // Routes `m` to person `to` (m.to must name them; its seq is assigned here). SLA messages
+  // (`sla` true) are never deduplicated or held. Others are dropped when the person's latest
+  // notice of the same kind about the same subject is identical and still unacknowledged
+  // (delivered or held): a repeat says nothing new, while a notice that returns to an earlier
+  // content after a different one is delivered, so the latest unacknowledged notice is always
+  // current. Non-SLA messages are held when the person has a digest. Delivered messages are
+  // appended to `delivered` (when not null).
+  void Route(uint32_t to, Message m, bool sla, std::vector<MessagePtr>* delivered);
 
   // The instant of the earliest pending digest.
   std::optional<Instant> NextDigest() const;
-  // Delivers every digest due at or before `t`, in (instant, person) order.
-  void FireDigests(Instant t, const TimeZone& zone, std::vector<Message>* delivered);
+  // Delivers every digest due at or before `t`, in (instant, person id) order.
+  void FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr>* delivered);
 
   // Unacknowledged messages of `person`, in order.
-  std::vector<Message> Pending(const std::string& person) const;
+  std::vector<Message> Pending(uint32_t person) const;
   // Acknowledges every message of `person` up to `seq` (cumulative, idempotent). OutOfRange
   // when `seq` is past the last message delivered to `person`.
-  absl::Status Ack(const std::string& person, uint64_t seq);
+  absl::Status Ack(uint32_t person, uint64_t seq);
 
   uint64_t last_seq() const { return seq_; }
 
  private:
-  struct Entry {
-    Message message;
-    std::string subject;  // kind and subject; empty for SLA messages
-  };
-  // The latest notice per (kind, subject): its content and the seq that carries it (the
-  // digest's seq for a held one; 0 while held).
+  // The latest notice about one subject (kind, account, project, milestone, feedback, risk)
+  // and the seq that carries it (the digest's seq for a held one; 0 while held).
   struct Latest {
-    std::string content;
+    MessagePtr message;
     uint64_t seq = 0;
   };
   struct Inbox {
-    std::deque<Entry> unacked;
+    std::deque<MessagePtr> unacked;
     uint64_t last_delivered = 0;
-    absl::flat_hash_map<std::string, Latest> latest;
-    std::vector<Entry> held;
+    // By a hash of the subject; a chain resolves (rare) collisions.
+    absl::flat_hash_map<uint64_t, absl::InlinedVector<Latest, 1>> latest;
+    std::vector<MessagePtr> held;
     std::optional<Instant> digest_due;
     int64_t digest_window = 0;  // 0: no digest
   };
-  void Deliver(Inbox& inbox, Entry entry, std::vector<Message>* delivered);
+  Latest* FindLatest(Inbox& inbox, const Message& m, uint64_t hash);
+  void Deliver(Inbox& inbox, Message m, std::vector<MessagePtr>* delivered);
 
+  std::vector<std::string> people_;
+  std::vector<Inbox> inboxes_;           // by person ordinal
+  std::vector<uint32_t> digest_people_;  // people with a digest, by id
   uint64_t seq_ = 0;
-  int pending_digests_ = 0;               // inboxes with a digest due
-  std::map<std::string, Inbox> inboxes_;  // ordered by person id: digests fire in that order
 };
 
 }  // namespace handoff::internal

@@ -352,11 +352,17 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   };
   for (uint32_t p : projects) {
     ProjectRec& rec = s.projects[p];
-    int32_t end = ProjectEnd(s, rec);
-    if (end != rec.end_i) {
-      s.project_undo.emplace_back(p, rec.end_i);
+    const int32_t old_end = rec.end_i;
+    const int32_t end = ProjectEnd(s, rec);
+    if (end != old_end) {
+      s.project_undo.emplace_back(p, old_end);
       rec.end_i = end;
-      for (uint32_t m : rec.milestones) seed_backward(m);
+      // LFi = min(end(P), successors' bounds) moves with the end only where the end binds: a
+      // later end frees the milestones it bound (LFi == the old end), an earlier end binds
+      // those past it. Those are recomputed; their predecessors follow when their LFi moves.
+      for (uint32_t m : rec.milestones) {
+        if (end > old_end ? s.lf[m] == old_end : s.lf[m] > end) push_backward(m);
+      }
     }
   }
   for (uint32_t m : backward_seeds) seed_backward(m);
@@ -374,12 +380,16 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     if (s.lf[m] != old_lf) ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
   }
 
+  s.last_moved.clear();
   for (const UndoEntry& u : s.undo) {
     if (s.StartDay(u.milestone) != u.start_day || s.FinishDay(u.milestone) != u.finish_day) {
-      delta.moved.emplace_back(s.milestones[u.milestone].id);
+      s.last_moved.push_back(u.milestone);
     }
   }
-  std::sort(delta.moved.begin(), delta.moved.end());
+  std::sort(s.last_moved.begin(), s.last_moved.end(),
+            [&](uint32_t a, uint32_t b) { return s.milestones[a].id < s.milestones[b].id; });
+  delta.moved.reserve(s.last_moved.size());
+  for (uint32_t m : s.last_moved) delta.moved.emplace_back(s.milestones[m].id);
   // The change is committed: stale entries of the as-of index may go now (never during a
   // change, which might still roll back to the keys they hold).
   PortfolioState::AsOfIndex& index = s.as_of_index;

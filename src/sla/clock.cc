@@ -63,7 +63,8 @@ bool SlaClock::Fired(const Threshold& th) const {
     case ThresholdKind::kBreach:
       return breached_;
     case ThresholdKind::kEscalation:
-      return th.level < escalated_.size() && escalated_[th.level];
+      if (th.level < 64) return (escalated_ >> th.level) & 1u;
+      return th.level - 64u < escalated_beyond_.size() && escalated_beyond_[th.level - 64u];
   }
   return false;
 }
@@ -77,8 +78,12 @@ void SlaClock::MarkFired(const Threshold& th) {
       breached_ = true;
       break;
     case ThresholdKind::kEscalation:
-      if (escalated_.size() <= th.level) escalated_.resize(th.level + 1u, false);
-      escalated_[th.level] = true;
+      if (th.level < 64) {
+        escalated_ |= uint64_t{1} << th.level;
+      } else {
+        if (escalated_beyond_.size() <= th.level - 64u) escalated_beyond_.resize(th.level - 63u);
+        escalated_beyond_[th.level - 64u] = true;
+      }
       break;
   }
 }

@@ -35,6 +35,7 @@ class SlaClock {
  public:
   // Starts running at `t`.
   explicit SlaClock(Instant t) : open_start_(t) {}
+  SlaClock() = default;  // running since the epoch; assign a started clock
 
   ClockState state() const { return state_; }
   // Ends the running segment at `t` and moves to `next` (paused or stopped). A paused clock
@@ -59,7 +60,8 @@ class SlaClock {
   int64_t used_closed_ = 0;                          // business time of the closed segments
   std::vector<std::pair<Instant, Instant>> closed_;  // ran in [first, second)
   bool warned_ = false, breached_ = false;
-  std::vector<bool> escalated_;
+  uint64_t escalated_ = 0;              // levels 0..63
+  std::vector<bool> escalated_beyond_;  // levels 64 and up (index level - 64)
 };
 
 }  // namespace handoff::internal

@@ -6,6 +6,7 @@
 
 #include "absl/strings/cord.h"
 #include "nlohmann/json.hpp"
+#include "src/graph/portfolio_access.h"
 #include "src/internal/json_text.h"
 #include "src/internal/status_macros.h"
 #include "src/internal/strings.h"
@@ -19,11 +20,13 @@ using internal::ClockState;
 using internal::FeedbackRec;
 using internal::JsonString;
 using internal::kNobody;
+using internal::MessagePtr;
 using internal::MilestoneInfo;
 using internal::ProjectInfo;
 using internal::Threshold;
 using internal::ThresholdKind;
 using internal::Timer;
+using internal::TimerLater;
 using internal::WorkspaceState;
 
 namespace {
@@ -57,7 +60,7 @@ class Run {
   Run(WorkspaceState& s, const Command& c) : s_(s), c_(c) {}
 
   absl::Status Execute();
-  std::vector<Message>& delivered() { return delivered_; }
+  std::vector<MessagePtr>& delivered() { return delivered_; }
 
  private:
   // --- lookups and errors (no mutation) ---
@@ -155,17 +158,33 @@ class Run {
   void FireTimer(const Timer& t);
   void End();
 
+  // --- SLA timers ---
+  // The earliest live timer (stale entries on top are dropped); null when none.
+  const Timer* TopTimer();
+  // Schedules the next threshold of the clock to fire (after the last fired, as of `now`),
+  // replacing its pending timer.
+  void Schedule(uint32_t feedback, int clock, Instant now);
+  void Schedule(uint32_t feedback, int clock) { Schedule(feedback, clock, c_.at); }
+
   // --- effects ---
   Message NewMessage(Instant at, uint32_t to, std::string kind, uint32_t project) const;
   // Delivered messages are collected only for the sinks, if there are any.
-  void Route(Message m, bool sla = false) {
-    s_.outbox.Route(std::move(m), sla, s_.sinks.empty() ? nullptr : &delivered_);
+  std::vector<MessagePtr>* Delivered() { return s_.sinks ? &delivered_ : nullptr; }
+  void Route(uint32_t to, Message m, bool sla = false) {
+    s_.outbox.Route(to, std::move(m), sla, Delivered());
   }
-  void Schedule(uint32_t feedback, int clock);
+  // Sets a milestone's baseline slip and status, keeping its project's slip counts.
+  void SetSlipStatus(MilestoneInfo& mi, int32_t slip, MilestoneStatus status);
+  std::string ComputedHealthReason(const ProjectInfo& p, Health computed) const;
   void SyncBreach(FeedbackRec& f);
   // The first SLA policy that fits the item's kind, priority and account tier; -1 for none.
   void SelectPolicy(FeedbackRec& f) const;
-  void ReportMoves(const ScheduleDelta& delta, const Cause& cause, uint32_t quiet_account);
+  // Tells the moves of the last portfolio change (PortfolioState::last_moved, milestone
+  // ordinals in id order).
+  void ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause, uint32_t quiet_account);
+  const internal::PortfolioState& portfolio_state() const {
+    return internal::PortfolioAccess::State(*s_.portfolio);
+  }
   std::string CauseJson(const Cause& cause, uint32_t account) const;
   void UpdateHealth(uint32_t project, Instant at);
   void FeedbackToAe(const FeedbackRec& f, std::string kind,
@@ -199,9 +218,9 @@ class Run {
   WorkspaceState& s_;
   const Command& c_;
   uint32_t actor_ = kNobody;
-  std::vector<Message> delivered_;
+  std::vector<MessagePtr> delivered_;
   std::vector<uint32_t> touched_projects_;
-  std::optional<ScheduleDelta> time_moves_;
+  std::optional<std::vector<uint32_t>> time_moves_;
 };
 
 absl::Status Run::Execute() {
@@ -231,7 +250,7 @@ absl::Status Run::Begin() {
       absl::StatusOr<ScheduleDelta> moved = s_.portfolio->SetAsOf(today);
       if (!moved.ok()) return moved.status();
       s_.as_of = today;
-      time_moves_ = *std::move(moved);
+      if (!portfolio_state().last_moved.empty()) time_moves_ = portfolio_state().last_moved;
     }
     static const Date kEpoch(1970, 1, 1);
     const int64_t next_local = ((today - kEpoch).days() + 1) * 86400;
@@ -243,20 +262,23 @@ absl::Status Run::Begin() {
 
 void Run::FireDue() {
   for (;;) {
-    std::optional<Instant> digest = s_.outbox.NextDigest();
-    if (!s_.timers.empty() && s_.timers.begin()->at <= c_.at &&
-        (!digest || s_.timers.begin()->at <= *digest)) {
-      Timer t = *s_.timers.begin();
-      s_.timers.erase(s_.timers.begin());
+    const std::optional<Instant> digest = s_.outbox.NextDigest();
+    const Timer* top = TopTimer();
+    if (top != nullptr && top->at <= c_.at && (!digest || top->at <= *digest)) {
+      const Timer t = *top;
+      s_.feedback[t.feedback].armed[t.clock] = false;
+      --s_.live_timers;
+      std::pop_heap(s_.timers.begin(), s_.timers.end(), TimerLater{});
+      s_.timers.pop_back();
       FireTimer(t);
     } else if (digest && *digest <= c_.at) {
-      s_.outbox.FireDigests(*digest, s_.zone, s_.sinks.empty() ? nullptr : &delivered_);
+      s_.outbox.FireDigests(*digest, s_.zone, Delivered());
     } else {
       break;
     }
   }
   if (time_moves_) {
-    ScheduleDelta moves = *std::move(time_moves_);
+    const std::vector<uint32_t> moves = *std::move(time_moves_);
     time_moves_.reset();
     ReportMoves(moves, Cause{Cause::kAsOf}, kNobody);
   }
@@ -265,53 +287,51 @@ void Run::FireDue() {
 void Run::FireTimer(const Timer& t) {
   FeedbackRec& f = s_.feedback[t.feedback];
   internal::SlaClock& clock = f.clocks[t.clock];
-  clock.MarkFired(t.threshold);
-  auto& list = s_.scheduled[t.feedback][t.clock];
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](const Timer& x) { return !(x < t) && !(t < x); }),
-             list.end());
-  const SlaPolicy& policy = s_.policies[static_cast<size_t>(f.policy)];
+  const size_t pi = static_cast<size_t>(f.policy);
+  const Threshold& th = s_.policy_thresholds[pi][t.clock][t.threshold];
+  clock.MarkFired(th);
+  Schedule(t.feedback, t.clock, t.at);  // the clock's next threshold
+  const SlaPolicy& policy = s_.policies[pi];
   const SlaClockKind kind = static_cast<SlaClockKind>(t.clock);
-  std::optional<Instant> due =
+  const std::optional<Instant> due =
       clock.InstantAtUsed(*internal::TargetSeconds(policy, kind), *s_.business_time);
-  std::vector<uint32_t> to;
-  std::string name;
-  switch (t.threshold.kind) {
+  std::array<uint32_t, 3> to = {kNobody, kNobody, kNobody};
+  const char* name = "";
+  switch (th.kind) {
     case ThresholdKind::kWarning:
       name = "sla_warning";
-      to = {f.assignee};
+      to = {f.assignee, kNobody, kNobody};
       break;
     case ThresholdKind::kBreach:
       name = "sla_breached";
-      to = {f.assignee, AeOf(f.project)};
+      to = {f.assignee, AeOf(f.project), kNobody};
       break;
     case ThresholdKind::kEscalation:
       name = "escalated";
-      to = {s_.policy_escalation[static_cast<size_t>(f.policy)][t.threshold.level], f.assignee,
-            AeOf(f.project)};
+      to = {s_.policy_escalation[pi][th.level], f.assignee, AeOf(f.project)};
       break;
   }
-  std::vector<uint32_t> sent;
-  for (uint32_t person : to) {
-    if (person == kNobody || std::find(sent.begin(), sent.end(), person) != sent.end()) continue;
-    sent.push_back(person);
+  for (size_t i = 0; i < to.size(); ++i) {
+    const uint32_t person = to[i];
+    if (person == kNobody || std::find(to.begin(), to.begin() + i, person) != to.begin() + i) {
+      continue;
+    }
     Message m = NewMessage(t.at, person, name, f.project);
     if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
     m.feedback = f.id;
     m.clock = std::string(SlaClockName(kind));
     m.due = due;
+    m.fields.reserve(th.kind == ThresholdKind::kEscalation ? 4 : 2);
     m.fields.emplace_back("priority", Quote(PriorityName(f.priority)));
     m.fields.emplace_back("policy", Quote(policy.name));
-    if (t.threshold.kind == ThresholdKind::kEscalation) {
-      m.fields.emplace_back("level", std::to_string(t.threshold.level + 1));
-      m.fields.emplace_back(
-          "escalated_to",
-          Quote(s_.people[s_.policy_escalation[static_cast<size_t>(f.policy)][t.threshold.level]]
-                    .id));
+    if (th.kind == ThresholdKind::kEscalation) {
+      m.fields.emplace_back("level", std::to_string(th.level + 1));
+      m.fields.emplace_back("escalated_to",
+                            Quote(s_.people[s_.policy_escalation[pi][th.level]].id));
     }
-    Route(std::move(m), /*sla=*/true);
+    Route(person, std::move(m), /*sla=*/true);
   }
-  if (t.threshold.kind == ThresholdKind::kBreach) {
+  if (th.kind == ThresholdKind::kBreach) {
     SyncBreach(f);
     UpdateHealth(f.project, t.at);  // the project turns red when the breach happens
   }
@@ -323,7 +343,20 @@ void Run::End() {
   touched_projects_.erase(std::unique(touched_projects_.begin(), touched_projects_.end()),
                           touched_projects_.end());
   for (uint32_t p : touched_projects_) UpdateHealth(p, c_.at);
+  TopTimer();  // the top is live between commands (NextWakeup reads it)
   s_.last = c_.at;
+}
+
+const Timer* Run::TopTimer() {
+  std::vector<Timer>& heap = s_.timers;
+  while (!heap.empty()) {
+    const Timer& t = heap.front();
+    const FeedbackRec& f = s_.feedback[t.feedback];
+    if (f.armed[t.clock] && f.timer_gen[t.clock] == t.gen) return &heap.front();
+    std::pop_heap(heap.begin(), heap.end(), TimerLater{});
+    heap.pop_back();
+  }
+  return nullptr;
 }
 
 Message Run::NewMessage(Instant at, uint32_t to, std::string kind, uint32_t project) const {
@@ -337,30 +370,56 @@ Message Run::NewMessage(Instant at, uint32_t to, std::string kind, uint32_t proj
   return m;
 }
 
-void Run::Schedule(uint32_t fi, int c) {
-  auto& list = s_.scheduled[fi][static_cast<size_t>(c)];
-  for (const Timer& t : list) s_.timers.erase(t);
-  list.clear();
+void Run::Schedule(uint32_t fi, int c, Instant now) {
   FeedbackRec& f = s_.feedback[fi];
+  const size_t ci = static_cast<size_t>(c);
+  ++f.timer_gen[ci];  // its pending timer, if any, is stale now
+  if (f.armed[ci]) {
+    f.armed[ci] = false;
+    --s_.live_timers;
+  }
+  std::vector<Timer>& heap = s_.timers;
+  if (heap.size() > 2 * s_.live_timers + 1024) {  // drop the stale entries
+    std::erase_if(heap, [&](const Timer& t) {
+      const FeedbackRec& g = s_.feedback[t.feedback];
+      return !g.armed[t.clock] || g.timer_gen[t.clock] != t.gen;
+    });
+    std::make_heap(heap.begin(), heap.end(), TimerLater{});
+  }
   if (f.policy < 0) return;
-  const internal::SlaClock& clock = f.clocks[static_cast<size_t>(c)];
+  const internal::SlaClock& clock = f.clocks[ci];
   if (clock.state() == ClockState::kStopped) return;
   const BusinessTime& bt = *s_.business_time;
-  const int64_t used = clock.Used(c_.at, bt);
-  for (const Threshold& th : internal::Thresholds(s_.policies[static_cast<size_t>(f.policy)],
-                                                  static_cast<SlaClockKind>(c))) {
+  const int64_t used = clock.Used(now, bt);
+  // Thresholds already reached fire now, in firing order; otherwise the one the clock reaches
+  // first (thresholds fire in order of their used time, ties in firing order).
+  const std::vector<Threshold>& thresholds =
+      s_.policy_thresholds[static_cast<size_t>(f.policy)][ci];
+  size_t next = thresholds.size();
+  bool reached = false;
+  for (size_t i = 0; i < thresholds.size(); ++i) {
+    const Threshold& th = thresholds[i];
     if (clock.Fired(th)) continue;
-    std::optional<Instant> at;
     if (th.used <= used) {
-      at = c_.at;  // already passed: fires at this command's instant
-    } else if (clock.state() == ClockState::kRunning) {
-      at = clock.InstantAtUsed(th.used, bt);
+      next = i;
+      reached = true;
+      break;
     }
-    if (!at) continue;
-    Timer t{std::max(*at, c_.at), &f.id, fi, static_cast<uint8_t>(c), th};
-    s_.timers.insert(t);
-    list.push_back(t);
+    if (next == thresholds.size() || th.used < thresholds[next].used) next = i;
   }
+  if (next == thresholds.size()) return;
+  Instant at = now;
+  if (!reached) {
+    if (clock.state() != ClockState::kRunning) return;  // paused short of it
+    const std::optional<Instant> when = clock.InstantAtUsed(thresholds[next].used, bt);
+    if (!when) return;
+    at = std::max(*when, now);
+  }
+  heap.push_back(
+      Timer{at, &f.id, fi, f.timer_gen[ci], static_cast<uint16_t>(next), static_cast<uint8_t>(c)});
+  std::push_heap(heap.begin(), heap.end(), TimerLater{});
+  f.armed[ci] = true;
+  ++s_.live_timers;
 }
 
 void Run::SelectPolicy(FeedbackRec& f) const {
@@ -410,79 +469,103 @@ std::string Run::CauseJson(const Cause& cause, uint32_t account) const {
   return "null";
 }
 
-void Run::ReportMoves(const ScheduleDelta& delta, const Cause& cause, uint32_t quiet_account) {
+void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
+                      uint32_t quiet_account) {
   const WorkingCalendar& cal = s_.portfolio->calendar();
-  for (const MilestoneId& id : delta.moved) {
-    auto it = s_.milestone_index.find(id.value());
-    if (it == s_.milestone_index.end()) continue;
-    MilestoneInfo& mi = s_.milestones[it->second];
-    absl::StatusOr<MilestoneSchedule> row = s_.portfolio->ScheduleOf(id);
-    if (!row.ok()) continue;
-    const Date old_finish = mi.finish;
-    mi.finish = row->finish;
-    mi.slip = row->slip_days;
+  const internal::PortfolioState& ps = portfolio_state();
+  for (const uint32_t m : moved) {
+    MilestoneInfo& mi = s_.milestones[m];
+    const int32_t old_day = mi.finish_day;
+    const int32_t day = ps.FinishDay(m);
+    SetSlipStatus(mi, day - ps.baseline_finish[m], mi.status);
     touched_projects_.push_back(mi.project);
-    if (!mi.visible || old_finish == mi.finish) continue;
+    if (old_day == day) continue;
+    const Date old_finish = mi.finish;
+    mi.finish_day = day;
+    mi.finish = cal.DayAt(day);
+    if (!mi.visible) continue;
     const uint32_t account = s_.projects[mi.project].account;
     const uint32_t ae = AeOf(mi.project);
     if (ae == kNobody || account == quiet_account) continue;
-    Message m = NewMessage(c_.at, ae, "forecast_changed", mi.project);
-    m.milestone = mi.id;
-    m.fields.emplace_back("old_finish", Quote(FormatIsoDate(old_finish)));
-    m.fields.emplace_back("new_finish", Quote(FormatIsoDate(mi.finish)));
-    m.fields.emplace_back("slip_days",
-                          std::to_string(cal.IndexOf(mi.finish) - cal.IndexOf(old_finish)));
-    m.fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
-    m.fields.emplace_back("cause", CauseJson(cause, account));
-    Route(std::move(m));
+    Message m_out = NewMessage(c_.at, ae, "forecast_changed", mi.project);
+    m_out.milestone = mi.id;
+    m_out.fields.reserve(5);
+    m_out.fields.emplace_back("old_finish", Quote(FormatIsoDate(old_finish)));
+    m_out.fields.emplace_back("new_finish", Quote(FormatIsoDate(mi.finish)));
+    m_out.fields.emplace_back("slip_days", std::to_string(day - old_day));
+    m_out.fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
+    m_out.fields.emplace_back("cause", CauseJson(cause, account));
+    Route(ae, std::move(m_out));
   }
 }
 
-void Run::UpdateHealth(uint32_t pi, Instant at) {
-  ProjectInfo& p = s_.projects[pi];
+void Run::SetSlipStatus(MilestoneInfo& mi, int32_t slip, MilestoneStatus status) {
+  ProjectInfo& p = s_.projects[mi.project];
+  auto count = [&](int sign) {
+    if (mi.status == MilestoneStatus::kDone) return;
+    if (mi.slip >= 1) p.slipping += sign;
+    if (mi.slip >= 5) p.slipping_5 += sign;
+  };
+  count(-1);
+  mi.slip = slip;
+  mi.status = status;
+  count(+1);
+}
+
+std::string Run::ComputedHealthReason(const ProjectInfo& p, Health computed) const {
+  if (computed == Health::kGreen) return "on plan";
+  if (computed == Health::kRed && p.open_breached_feedback > 0) {
+    return Cat(p.open_breached_feedback, " feedback item(s) with a breached SLA");
+  }
+  if (computed == Health::kRed && p.open_high_risks > 0) {
+    return Cat(p.open_high_risks, " high-severity risk(s) open");
+  }
+  if (computed == Health::kAmber && p.open_risks > 0) return Cat(p.open_risks, " risk(s) open");
+  // The slip: the first milestone (in project order) not done with the largest slip.
   int32_t max_slip = 0;
-  std::string slipping;
+  const MilestoneInfo* slipping = nullptr;
   for (uint32_t m : p.milestones) {
     const MilestoneInfo& mi = s_.milestones[m];
     if (mi.status == MilestoneStatus::kDone) continue;
     if (mi.slip > max_slip) {
       max_slip = mi.slip;
-      slipping = mi.id;
+      slipping = &mi;
     }
   }
+  const std::string& id = slipping != nullptr ? slipping->id : p.id;
+  return computed == Health::kRed ? Cat(id, " slips ", max_slip, " working days")
+                                  : Cat(id, " slips ", max_slip, " working day(s)");
+}
+
+void Run::UpdateHealth(uint32_t pi, Instant at) {
+  ProjectInfo& p = s_.projects[pi];
   Health computed = Health::kGreen;
-  std::string reason = "on plan";
-  if (p.open_breached_feedback > 0 || p.open_high_risks > 0 || max_slip >= 5) {
+  if (p.open_breached_feedback > 0 || p.open_high_risks > 0 || p.slipping_5 > 0) {
     computed = Health::kRed;
-    reason = p.open_breached_feedback > 0
-                 ? Cat(p.open_breached_feedback, " feedback item(s) with a breached SLA")
-             : p.open_high_risks > 0 ? Cat(p.open_high_risks, " high-severity risk(s) open")
-                                     : Cat(slipping, " slips ", max_slip, " working days");
-  } else if (p.open_risks > 0 || max_slip >= 1) {
+  } else if (p.open_risks > 0 || p.slipping > 0) {
     computed = Health::kAmber;
-    reason = p.open_risks > 0 ? Cat(p.open_risks, " risk(s) open")
-                              : Cat(slipping, " slips ", max_slip, " working day(s)");
   }
   const Health effective = p.override_health.value_or(computed);
-  if (p.override_health) reason = p.override_reason;
   const bool overridden = p.override_health.has_value();
   // The AE hears a new health, and any change of the override (set, dropped, new reason);
   // a computed reason that changes under the same health is not news.
   const bool news = effective != p.health || overridden != p.told_overridden ||
-                    (overridden && reason != p.health_reason);
+                    (overridden && p.override_reason != p.health_reason);
   const Health previous = p.health;
   p.health = effective;
-  p.health_reason = reason;
   p.told_overridden = overridden;
   if (!news) return;
+  std::string reason = overridden ? p.override_reason : ComputedHealthReason(p, computed);
+  if (overridden) p.health_reason = p.override_reason;
   const uint32_t ae = AeOf(pi);
   if (ae == kNobody) return;
   Message m = NewMessage(at, ae, "health_changed", pi);
+  m.fields.reserve(4);
   m.fields.emplace_back("health", Quote(HealthName(effective)));
   m.fields.emplace_back("previous", Quote(HealthName(previous)));
   m.fields.emplace_back("reason", Quote(reason));
   m.fields.emplace_back("overridden", overridden ? "true" : "false");
-  Route(std::move(m));
+  Route(ae, std::move(m));
 }
 
 void Run::FeedbackToAe(const FeedbackRec& f, std::string kind,
@@ -493,7 +576,7 @@ void Run::FeedbackToAe(const FeedbackRec& f, std::string kind,
   if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
   m.feedback = f.id;
   m.fields = std::move(fields);
-  Route(std::move(m));
+  Route(ae, std::move(m));
 }
 
 void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind,
@@ -502,7 +585,7 @@ void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind,
   if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
   m.feedback = f.id;
   m.fields = std::move(fields);
-  Route(std::move(m));
+  Route(f.assignee, std::move(m));
 }
 
 // --- AE -> PM ------------------------------------------------------------------------------
@@ -547,7 +630,6 @@ absl::Status Run::Do(const LogFeedback& p) {
   f.clocks = {internal::SlaClock(c_.at), internal::SlaClock(c_.at)};
   SelectPolicy(f);
   s_.feedback_index.emplace(f.id, fi);
-  s_.scheduled.emplace_back();
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
 
@@ -568,7 +650,7 @@ absl::Status Run::Do(const LogFeedback& p) {
     fields.emplace_back("policy", Quote(policy.name));
   }
   m.fields = std::move(fields);
-  Route(std::move(m));
+  Route(assignee, std::move(m));
   touched_projects_.push_back(project);
   return absl::OkStatus();
 }
@@ -724,7 +806,9 @@ absl::Status Run::Do(const UpdateMilestone& p) {
   HANDOFF_RETURN_IF_ERROR(OpenProject(mi.project));
   Progress progress;
   progress.status = p.status;
-  progress.reported_on = LocalDate(c_.at, s_.zone);
+  // The local date of the command; most commands fall on the as-of date.
+  progress.reported_on =
+      s_.as_of && c_.at < s_.next_day_start ? *s_.as_of : LocalDate(c_.at, s_.zone);
   progress.percent = p.percent;
   progress.remaining_days = p.remaining_days;
   progress.finished_on = p.finished_on;
@@ -734,9 +818,10 @@ absl::Status Run::Do(const UpdateMilestone& p) {
   absl::StatusOr<ScheduleDelta> delta = s_.portfolio->UpdateProgress(p.milestone, progress);
   if (!delta.ok()) return PortfolioCheck(delta.status());  // only OutOfRange is left
   const MilestoneStatus previous = mi.status;
-  mi.status = p.status;
+  SetSlipStatus(mi, mi.slip, p.status);
   const uint32_t account = s_.projects[mi.project].account;
-  ReportMoves(*delta, Cause{Cause::kMilestone, mi_index, kNobody, account}, kNobody);
+  ReportMoves(portfolio_state().last_moved, Cause{Cause::kMilestone, mi_index, kNobody, account},
+              kNobody);
   touched_projects_.push_back(mi.project);
   if (mi.visible && previous != p.status && p.status != MilestoneStatus::kNotStarted) {
     const uint32_t ae = AeOf(mi.project);
@@ -750,7 +835,7 @@ absl::Status Run::Do(const UpdateMilestone& p) {
       if (p.percent) m.fields.emplace_back("percent", std::to_string(*p.percent));
       m.fields.emplace_back("finish", Quote(FormatIsoDate(mi.finish)));
       m.fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
-      Route(std::move(m));
+      Route(ae, std::move(m));
     }
   }
   return absl::OkStatus();
@@ -760,12 +845,27 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
   const internal::RiskInfo& risk = s_.risks[risk_index];
   // Customer-visible milestones threatened, directly or downstream, grouped by account.
   std::vector<uint32_t> affected;
-  for (uint32_t m : risk.milestones) {
-    if (s_.milestones[m].visible) affected.push_back(m);
-    absl::StatusOr<Impact> impact = s_.portfolio->ImpactOf(MilestoneId(s_.milestones[m].id));
-    if (!impact.ok()) continue;
-    for (const MilestoneId& v : impact->customer_visible) {
-      affected.push_back(s_.milestone_index.at(v.value()));
+  const internal::PortfolioState& ps = internal::PortfolioAccess::State(*s_.portfolio);
+  if (s_.milestone_mark.size() < s_.milestones.size())
+    s_.milestone_mark.resize(s_.milestones.size());
+  if (++s_.mark_generation == 0) {  // wrapped: old marks could match again
+    std::fill(s_.milestone_mark.begin(), s_.milestone_mark.end(), 0);
+    s_.mark_generation = 1;
+  }
+  const uint32_t gen = s_.mark_generation;
+  std::vector<uint32_t> stack;
+  for (uint32_t root : risk.milestones) {
+    if (s_.milestones[root].visible) affected.push_back(root);
+    stack.push_back(root);
+    while (!stack.empty()) {
+      const uint32_t v = stack.back();
+      stack.pop_back();
+      internal::ForEachSuccessor(ps, v, [&](uint32_t t, int32_t) {
+        if (s_.milestone_mark[t] == gen) return;
+        s_.milestone_mark[t] = gen;
+        if (s_.milestones[t].visible) affected.push_back(t);
+        stack.push_back(t);
+      });
     }
   }
   std::sort(affected.begin(), affected.end(),
@@ -804,7 +904,7 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
       m.fields.emplace_back("reference", Quote(Cat("external-risk-", risk_index + 1)));
       m.fields.emplace_back("source", Quote("a risk in another account's project"));
     }
-    Route(std::move(m));
+    Route(ae, std::move(m));
   }
 }
 
@@ -887,35 +987,33 @@ absl::Status Run::Do(const AcceptChange& p) {
   HANDOFF_RETURN_IF_ERROR(Begin());
   absl::StatusOr<ScheduleDelta> delta = s_.portfolio->ApplyChange(project_id, change);
   if (!delta.ok()) return PortfolioCheck(delta.status());  // only OutOfRange is left
-  // Register the new milestones.
+  // Register the new milestones (the portfolio appended them in the same order).
+  const internal::PortfolioState& ps = internal::PortfolioAccess::State(*s_.portfolio);
+  const WorkingCalendar& cal = s_.portfolio->calendar();
   for (const Milestone& nm : p.new_milestones) {
-    MilestoneInfo info;
+    const uint32_t index = static_cast<uint32_t>(s_.milestones.size());
+    MilestoneInfo& info = s_.milestones.emplace_back();
     info.id = nm.id.value();
     info.project = f.project;
     info.visible = nm.customer_visible;
     if (!nm.owner.empty()) info.owner = s_.person_index.at(nm.owner.value());
-    absl::StatusOr<MilestoneSchedule> row = s_.portfolio->ScheduleOf(nm.id);
-    if (row.ok()) {
-      info.finish = row->finish;
-      info.slip = row->slip_days;
-    }
-    const uint32_t index = static_cast<uint32_t>(s_.milestones.size());
+    info.finish_day = ps.FinishDay(index);
+    info.finish = cal.DayAt(info.finish_day);
     s_.milestone_index.emplace(info.id, index);
     s_.projects[f.project].milestones.push_back(index);
-    s_.milestones.push_back(std::move(info));
+    SetSlipStatus(info, info.finish_day - ps.baseline_finish[index], info.status);
   }
   const uint32_t account = s_.projects[f.project].account;
   // The AE of the change's account hears the new dates in one message; others by forecast.
   std::vector<std::tuple<uint32_t, Date, Date>> own_moves;
-  for (const MilestoneId& id : delta->moved) {
-    uint32_t m = s_.milestone_index.at(id.value());
+  for (const uint32_t m : ps.last_moved) {
     const MilestoneInfo& mi = s_.milestones[m];
-    if (mi.visible && s_.projects[mi.project].account == account) {
-      absl::StatusOr<MilestoneSchedule> row = s_.portfolio->ScheduleOf(id);
-      if (row.ok() && row->finish != mi.finish) own_moves.emplace_back(m, mi.finish, row->finish);
+    if (mi.visible && s_.projects[mi.project].account == account &&
+        ps.FinishDay(m) != mi.finish_day) {
+      own_moves.emplace_back(m, mi.finish, cal.DayAt(ps.FinishDay(m)));
     }
   }
-  ReportMoves(*delta, Cause{Cause::kChange, kNobody, fi, account}, account);
+  ReportMoves(ps.last_moved, Cause{Cause::kChange, kNobody, fi, account}, account);
   std::string moved = "[";
   for (const auto& [m, old_finish, new_finish] : own_moves) {
     if (moved.size() > 1) moved += ',';
@@ -960,7 +1058,9 @@ absl::Status Run::Do(const SetBaseline& p) {
   HANDOFF_RETURN_IF_ERROR(Begin());
   // Cannot fail: the project exists.
   s_.portfolio->SetBaseline(p.project).IgnoreError();
-  for (uint32_t m : s_.projects[project].milestones) s_.milestones[m].slip = 0;
+  for (uint32_t m : s_.projects[project].milestones) {
+    SetSlipStatus(s_.milestones[m], 0, s_.milestones[m].status);
+  }
   touched_projects_.push_back(project);
   return absl::OkStatus();
 }
@@ -974,7 +1074,7 @@ absl::Status Run::Do(const CloseProject& p) {
   s_.projects[project].closed = true;
   s_.projects[project].lessons = p.lessons;
   const uint32_t ae = AeOf(project);
-  if (ae != kNobody) Route(NewMessage(c_.at, ae, "project_closed", project));
+  if (ae != kNobody) Route(ae, NewMessage(c_.at, ae, "project_closed", project));
   return absl::OkStatus();
 }
 
@@ -1112,10 +1212,29 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
     }
     s->projects.push_back(std::move(info));
   }
-  for (const MilestoneSchedule& row : s->portfolio->Schedule()) {
-    MilestoneInfo& mi = s->milestones[s->milestone_index.at(row.id.value())];
-    mi.finish = row.finish;
-    mi.slip = row.slip_days;
+  const internal::PortfolioState& ps = internal::PortfolioAccess::State(*s->portfolio);
+  const WorkingCalendar& cal = s->portfolio->calendar();
+  if (ps.milestones.size() != s->milestones.size()) {
+    return absl::InternalError("Workspace::Create: the portfolio's milestones do not match");
+  }
+  for (uint32_t m = 0; m < s->milestones.size(); ++m) {
+    MilestoneInfo& mi = s->milestones[m];
+    if (ps.milestones[m].id != mi.id) {
+      return absl::InternalError(
+          Cat("Workspace::Create: milestone ", m, " is \"", mi.id, "\" in the workspace"));
+    }
+    mi.finish_day = ps.FinishDay(m);
+    mi.finish = cal.DayAt(mi.finish_day);
+    mi.slip = mi.finish_day - ps.baseline_finish[m];
+    ProjectInfo& p = s->projects[mi.project];
+    if (mi.slip >= 1) ++p.slipping;
+    if (mi.slip >= 5) ++p.slipping_5;
+  }
+  {
+    std::vector<std::string> names;
+    names.reserve(s->people.size());
+    for (const internal::PersonInfo& info : s->people) names.push_back(info.id);
+    s->outbox = internal::Outbox(std::move(names));
   }
   for (size_t i = 0; i < policies.size(); ++i) {
     std::vector<uint32_t> levels;
@@ -1128,23 +1247,26 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
       levels.push_back(it->second);
     }
     s->policy_escalation.push_back(std::move(levels));
+    s->policy_thresholds.push_back({internal::Thresholds(policies[i], SlaClockKind::kFirstResponse),
+                                    internal::Thresholds(policies[i], SlaClockKind::kResolution)});
   }
   s->policies = std::move(policies);
   for (size_t i = 0; i < routing.digests.size(); ++i) {
     const RoutingOptions::Digest& d = routing.digests[i];
-    if (!s->person_index.contains(d.to.value())) {
+    auto it = s->person_index.find(d.to.value());
+    if (it == s->person_index.end()) {
       return absl::NotFoundError(
           Cat("/routing/digests/", i, "/to: person \"", d.to, "\": unknown id"));
     }
-    s->outbox.SetDigest(d.to.value(), static_cast<int64_t>(d.window_minutes) * 60);
+    s->outbox.SetDigest(it->second, static_cast<int64_t>(d.window_minutes) * 60);
   }
   return std::unique_ptr<Workspace>(new Workspace(std::move(s)));
 }
 
 absl::Status Workspace::Apply(const Command& command) {
   absl::Status journaled;
-  std::vector<Message> delivered;
-  std::vector<std::function<void(const Message&)>> sinks;
+  std::vector<MessagePtr> delivered;
+  std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     Run run(*state_, command);
@@ -1153,8 +1275,8 @@ absl::Status Workspace::Apply(const Command& command) {
     if (!delivered.empty()) sinks = state_->sinks;
     if (state_->journal) journaled = state_->journal->Append(command);
   }
-  for (const Message& m : delivered) {
-    for (const auto& sink : sinks) sink(m);
+  for (const MessagePtr& m : delivered) {
+    for (const auto& sink : *sinks) sink(*m);
   }
   return journaled;
 }
@@ -1167,8 +1289,9 @@ void Workspace::AttachJournal(std::shared_ptr<Journal> journal) {
 std::optional<Instant> Workspace::NextWakeup() const {
   std::lock_guard<std::mutex> lock(state_->mu);
   std::optional<Instant> next = state_->outbox.NextDigest();
-  if (!state_->timers.empty() && (!next || state_->timers.begin()->at < *next)) {
-    next = state_->timers.begin()->at;
+  // The heap's top is live between commands.
+  if (!state_->timers.empty() && (!next || state_->timers.front().at < *next)) {
+    next = state_->timers.front().at;
   }
   return next;
 }
@@ -1180,20 +1303,28 @@ std::optional<Instant> Workspace::last_instant() const {
 
 std::vector<Message> Workspace::Pending(const PersonId& person) const {
   std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->outbox.Pending(person.value());
+  auto it = state_->person_index.find(person.value());
+  if (it == state_->person_index.end()) return {};
+  return state_->outbox.Pending(it->second);
 }
 
 absl::Status Workspace::Ack(const PersonId& person, uint64_t seq) {
   std::lock_guard<std::mutex> lock(state_->mu);
-  if (!state_->person_index.contains(person.value())) {
+  auto it = state_->person_index.find(person.value());
+  if (it == state_->person_index.end()) {
     return absl::NotFoundError(Cat("person \"", person, "\": unknown id"));
   }
-  return state_->outbox.Ack(person.value(), seq);
+  return state_->outbox.Ack(it->second, seq);
 }
 
 void Workspace::AddSink(std::function<void(const Message&)> sink) {
   std::lock_guard<std::mutex> lock(state_->mu);
-  state_->sinks.push_back(std::move(sink));
+  auto sinks =
+      state_->sinks
+          ? std::make_shared<std::vector<std::function<void(const Message&)>>>(*state_->sinks)
+          : std::make_shared<std::vector<std::function<void(const Message&)>>>();
+  sinks->push_back(std::move(sink));
+  state_->sinks = std::move(sinks);
 }
 
 absl::StatusOr<FeedbackView> Workspace::GetFeedback(const FeedbackId& id) const {

@@ -8,7 +8,6 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -45,10 +44,13 @@ struct ProjectInfo {
   std::optional<Health> override_health;
   std::string override_reason;
   Health health = Health::kGreen;
-  std::string health_reason;
+  std::string health_reason;     // the override reason the AE was last told (when overridden)
   bool told_overridden = false;  // what the AE was last told
   int open_risks = 0, open_high_risks = 0;
   int open_breached_feedback = 0;
+  // Milestones not done with a baseline slip of at least 1 and at least 5 working days (kept by
+  // SetSlipStatus), so health needs no scan of the project.
+  int slipping = 0, slipping_5 = 0;
   // Recorded for the KPIs.
   int64_t cost_planned = 0, cost_actual = 0;
   std::vector<int32_t> csat_scores;
@@ -60,8 +62,9 @@ struct MilestoneInfo {
   uint32_t owner = kNobody;
   bool visible = false;
   MilestoneStatus status = MilestoneStatus::kNotStarted;
-  Date finish;       // forecast finish, as last told
-  int32_t slip = 0;  // working days against the baseline
+  Date finish;             // forecast finish, as last told
+  int32_t finish_day = 0;  // its working-day index
+  int32_t slip = 0;        // working days against the baseline
 };
 struct RiskInfo {
   std::string id;
@@ -71,8 +74,6 @@ struct RiskInfo {
   std::string text;
   bool open = true;
 };
-
-struct Timer;
 
 struct FeedbackRec {
   std::string id;
@@ -86,26 +87,38 @@ struct FeedbackRec {
   uint32_t assignee = kNobody;
   int32_t policy = -1;  // index into policies; -1: none matches
   Instant logged_at;
-  std::vector<SlaClock> clocks;  // [first response, resolution]
-  bool counted_breach = false;   // counted in its project's open_breached_feedback
+  std::array<SlaClock, 2> clocks;  // [first response, resolution]
+  bool counted_breach = false;     // counted in its project's open_breached_feedback
+  // Per clock: the generation of its timer (a heap entry with another generation is stale) and
+  // whether a live entry is in the heap.
+  std::array<uint32_t, 2> timer_gen = {0, 0};
+  std::array<bool, 2> armed = {false, false};
 };
 
-// One pending SLA timer. Ordered as SLA.md says: instant, feedback id (byte order), clock,
-// then warning, breach, escalation levels in chain order.
+// One pending SLA timer: the next threshold of one clock (each clock has at most one live
+// timer; when it fires, the clock's next threshold is scheduled). Ordered as SLA.md says:
+// instant, feedback id (byte order), clock, then warning, breach, escalation levels in chain
+// order, which is the order of the policy's thresholds.
 struct Timer {
   Instant at;
-  const std::string* feedback_id;
+  const std::string* feedback_id;  // FeedbackRec::id (the deque keeps it in place)
   uint32_t feedback;
+  uint32_t gen;        // FeedbackRec::timer_gen[clock] when scheduled
+  uint16_t threshold;  // position in the policy's thresholds of that clock
   uint8_t clock;
-  Threshold threshold;
   friend bool operator<(const Timer& a, const Timer& b) {
     if (a.at != b.at) return a.at < b.at;
-    int c = a.feedback_id->compare(*b.feedback_id);
-    if (c != 0) return c < 0;
+    if (a.feedback != b.feedback) {
+      int c = a.feedback_id->compare(*b.feedback_id);
+      if (c != 0) return c < 0;
+    }
     if (a.clock != b.clock) return a.clock < b.clock;
-    if (a.threshold.kind != b.threshold.kind) return a.threshold.kind < b.threshold.kind;
-    return a.threshold.level < b.threshold.level;
+    return a.threshold < b.threshold;
   }
+};
+// The heap's comparator: std::push_heap keeps the greatest on top, so "later" is "less".
+struct TimerLater {
+  bool operator()(const Timer& a, const Timer& b) const { return b < a; }
 };
 
 class WorkspaceState {
@@ -115,6 +128,8 @@ class WorkspaceState {
   std::optional<BusinessTime> business_time;
   TimeZone zone;
   std::vector<SlaPolicy> policies;
+  // Per policy and clock: its thresholds in firing order, and its target in seconds (0: none).
+  std::vector<std::array<std::vector<Threshold>, 2>> policy_thresholds;
   std::vector<std::vector<uint32_t>> policy_escalation;  // person ordinals by policy and level
 
   std::vector<PersonInfo> people;
@@ -125,15 +140,21 @@ class WorkspaceState {
       milestone_index, risk_index, feedback_index, opportunity_index;
   std::deque<FeedbackRec> feedback;  // deque: Timer keeps pointers to ids
   std::vector<RiskInfo> risks;
-  std::set<Timer> timers;
-  // Per feedback and clock, the timers currently in `timers`.
-  std::vector<std::array<std::vector<Timer>, 2>> scheduled;
+  // A min-heap (TimerLater) of SLA timers with lazy invalidation: rescheduling a clock bumps its
+  // generation, and stale entries are dropped when they reach the top or by a compaction. The
+  // top is live between commands.
+  std::vector<Timer> timers;
+  size_t live_timers = 0;
+  // Scratch marks for walks over the portfolio's milestones (a generation per walk).
+  std::vector<uint32_t> milestone_mark;
+  uint32_t mark_generation = 0;
 
   Outbox outbox;
   std::optional<Instant> last;
   std::optional<Date> as_of;
   Instant next_day_start{INT64_MIN};  // first instant of the local day after `as_of`
-  std::vector<std::function<void(const Message&)>> sinks;
+  // Copied on write, so Apply hands the sinks to the caller's thread without copying them.
+  std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
   std::shared_ptr<Journal> journal;
 
   // Recorded for the KPIs.

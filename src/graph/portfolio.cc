@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "src/graph/portfolio_access.h"
 #include "src/graph/portfolio_state.h"
 #include "src/internal/status_macros.h"
 #include "src/internal/strings.h"
@@ -688,11 +689,9 @@ namespace {
 
 // The checks of UpdateProgress; nothing is changed. The first segment of a value error names
 // the progress field (percent, remaining_days, finished_on).
-absl::StatusOr<uint32_t> CheckProgressOf(const PortfolioState& s, const MilestoneId& id,
-                                         const Progress& progress) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(s, id));
+absl::Status CheckProgressAt(const PortfolioState& s, uint32_t m, const Progress& progress) {
   // Built only for an error.
-  auto entity = [&] { return internal::Cat("milestone \"", id, "\": "); };
+  auto entity = [&] { return internal::Cat("milestone \"", s.milestones[m].id, "\": "); };
   if (static_cast<uint8_t>(progress.status) > static_cast<uint8_t>(MilestoneStatus::kBlocked)) {
     return absl::InvalidArgumentError(internal::Cat(
         entity(), "status ", static_cast<int>(progress.status), " is not a milestone status"));
@@ -733,6 +732,13 @@ absl::StatusOr<uint32_t> CheckProgressOf(const PortfolioState& s, const Mileston
     }
   }
 
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint32_t> CheckProgressOf(const PortfolioState& s, const MilestoneId& id,
+                                         const Progress& progress) {
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(s, id));
+  HANDOFF_RETURN_IF_ERROR(CheckProgressAt(s, m, progress));
   return m;
 }
 
@@ -744,8 +750,23 @@ absl::Status Portfolio::CheckProgress(const MilestoneId& id, const Progress& pro
 
 absl::StatusOr<ScheduleDelta> Portfolio::UpdateProgress(const MilestoneId& id,
                                                         const Progress& progress) {
-  PortfolioState& s = *state_;
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t m, CheckProgressOf(s, id, progress));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t m, CheckProgressOf(*state_, id, progress));
+  return internal::PortfolioAccess::UpdateProgress(*this, m, progress, /*moved_ids=*/true);
+}
+
+namespace internal {
+
+const PortfolioState& PortfolioAccess::State(const Portfolio& p) { return *p.state_; }
+
+absl::Status PortfolioAccess::CheckProgress(const Portfolio& p, uint32_t m,
+                                            const Progress& progress) {
+  return CheckProgressAt(*p.state_, m, progress);
+}
+
+absl::StatusOr<ScheduleDelta> PortfolioAccess::UpdateProgress(Portfolio& portfolio, uint32_t m,
+                                                              const Progress& progress,
+                                                              bool moved_ids) {
+  PortfolioState& s = *portfolio.state_;
 
   const WorkingCalendar& calendar = *s.calendar;
   internal::ProgressRec rec;
@@ -790,7 +811,7 @@ absl::StatusOr<ScheduleDelta> Portfolio::UpdateProgress(const MilestoneId& id,
   s.mode[m] = mode;
   s.status[m] = progress.status;
   s.progress.insert_or_assign(m, std::move(rec));
-  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, {m}, {m});
+  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, {m}, {m}, moved_ids);
   if (!delta.ok()) {
     s.mode[m] = old_mode;
     s.status[m] = old_status;
@@ -805,6 +826,8 @@ absl::StatusOr<ScheduleDelta> Portfolio::UpdateProgress(const MilestoneId& id,
   internal::NoteFloorKey(s, m);
   return delta;
 }
+
+}  // namespace internal
 
 absl::StatusOr<ScheduleDelta> Portfolio::SetAsOf(Date as_of) {
   PortfolioState& s = *state_;

@@ -5,13 +5,22 @@
 #ifndef HANDOFF_SRC_GRAPH_PORTFOLIO_ACCESS_H_
 #define HANDOFF_SRC_GRAPH_PORTFOLIO_ACCESS_H_
 
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "handoff/portfolio.h"
 #include "src/graph/portfolio_state.h"
 
 namespace handoff::internal {
 
 struct PortfolioAccess {
-  static const PortfolioState& State(const Portfolio& p) { return *p.state_; }
+  static const PortfolioState& State(const Portfolio& p);
+  // Portfolio::CheckProgress and UpdateProgress for milestone ordinal `m` (no id lookup). With
+  // `moved_ids` false the delta's `moved` stays empty: State().last_moved has the moves.
+  static absl::Status CheckProgress(const Portfolio& p, uint32_t m, const Progress& progress);
+  static absl::StatusOr<ScheduleDelta> UpdateProgress(Portfolio& p, uint32_t m,
+                                                      const Progress& progress, bool moved_ids);
 };
 
 }  // namespace handoff::internal

@@ -236,6 +236,10 @@ class PortfolioState {
   // The ordinals of the last change's ScheduleDelta::moved, in the same order (the library's
   // own callers read it instead of the ids; ApplyChange filters both alike).
   std::vector<uint32_t> last_moved;
+  // Reforecast's scratch: its heap of (topological position, milestone), the projects whose
+  // ends may move, the milestones whose working time changed.
+  std::vector<std::pair<uint32_t, uint32_t>> reforecast_heap;
+  std::vector<uint32_t> reforecast_projects, reforecast_reshaped;
   std::vector<std::pair<uint32_t, int32_t>> project_undo;  // (project, old end_i)
 
   // Derived values. A progressed milestone always has an even ES (START of its start day), so

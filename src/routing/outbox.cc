@@ -28,8 +28,8 @@ bool SameContent(const Message& a, const Message& b) {
 
 }  // namespace
 
-Outbox::Outbox(std::vector<std::string> people)
-    : people_(std::move(people)), inboxes_(people_.size()) {}
+Outbox::Outbox(std::vector<std::string> people, BlockPool* pool)
+    : people_(std::move(people)), pool_(pool), inboxes_(people_.size()) {}
 
 void Outbox::SetDigest(uint32_t person, int64_t window_seconds) {
   inboxes_[person].digest_window = window_seconds;
@@ -47,26 +47,39 @@ Outbox::Latest* Outbox::FindLatest(Inbox& inbox, const Message& m, uint64_t hash
   return nullptr;
 }
 
-void Outbox::Deliver(Inbox& inbox, Message m, std::vector<MessagePtr>* delivered) {
-  m.seq = ++seq_;
+void Outbox::Deliver(Inbox& inbox, std::shared_ptr<Message> m, std::vector<MessagePtr>* delivered) {
+  m->seq = ++seq_;
   inbox.last_delivered = seq_;
-  MessagePtr ptr = std::make_shared<const Message>(std::move(m));
-  if (delivered != nullptr) delivered->push_back(ptr);
-  inbox.unacked.push_back(std::move(ptr));
+  if (delivered != nullptr) delivered->push_back(m);
+  inbox.unacked.push_back(std::move(m));
 }
 
-void Outbox::Route(uint32_t to, Message m, bool sla, std::vector<MessagePtr>* delivered) {
+void Outbox::UpdateNextDigest() {
+  next_digest_.reset();
+  for (uint32_t person : digest_people_) {
+    const Inbox& inbox = inboxes_[person];
+    if (inbox.digest_due && (!next_digest_ || *inbox.digest_due < *next_digest_)) {
+      next_digest_ = inbox.digest_due;
+    }
+  }
+}
+
+void Outbox::Route(uint32_t to, std::shared_ptr<Message> m, bool sla,
+                   std::vector<MessagePtr>* delivered) {
   Inbox& inbox = inboxes_[to];
   if (sla) {
     Deliver(inbox, std::move(m), delivered);
     return;
   }
-  const uint64_t hash = SubjectHash(m);
-  Latest* latest = FindLatest(inbox, m, hash);
-  if (latest != nullptr && SameContent(*latest->message, m)) return;  // says nothing new
+  const uint64_t hash = SubjectHash(*m);
+  Latest* latest = FindLatest(inbox, *m, hash);
+  if (latest != nullptr && SameContent(*latest->message, *m)) return;  // says nothing new
   if (inbox.digest_window > 0) {
-    if (!inbox.digest_due) inbox.digest_due = Instant{m.at.seconds + inbox.digest_window};
-    MessagePtr held = std::make_shared<const Message>(std::move(m));
+    if (!inbox.digest_due) {
+      inbox.digest_due = Instant{m->at.seconds + inbox.digest_window};
+      if (!next_digest_ || *inbox.digest_due < *next_digest_) next_digest_ = inbox.digest_due;
+    }
+    MessagePtr held = std::move(m);
     if (latest != nullptr) {
       *latest = Latest{held, 0};
     } else {
@@ -84,15 +97,6 @@ void Outbox::Route(uint32_t to, Message m, bool sla, std::vector<MessagePtr>* de
   }
 }
 
-std::optional<Instant> Outbox::NextDigest() const {
-  std::optional<Instant> next;
-  for (uint32_t person : digest_people_) {
-    const Inbox& inbox = inboxes_[person];
-    if (inbox.digest_due && (!next || *inbox.digest_due < *next)) next = inbox.digest_due;
-  }
-  return next;
-}
-
 void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr>* delivered) {
   // Few people use digests; a linear pass per digest keeps this simple.
   for (;;) {
@@ -108,10 +112,11 @@ void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr
     }
     if (!found) return;
     Inbox& inbox = inboxes_[best];
-    Message digest;
-    digest.at = *inbox.digest_due;
-    digest.to = PersonId(people_[best]);
-    digest.kind = "digest";
+    auto digest = pool_ != nullptr ? std::allocate_shared<Message>(PoolAllocator<Message>(pool_))
+                                   : std::make_shared<Message>();
+    digest->at = *inbox.digest_due;
+    digest->to = PersonId(people_[best]);
+    digest->kind = "digest";
     std::string items = "[";
     std::string account = inbox.held.empty() ? "" : inbox.held.front()->account;
     for (size_t i = 0; i < inbox.held.size(); ++i) {
@@ -121,9 +126,9 @@ void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr
       items += MessageToJson(item, zone);  // seq 0: held items have no seq of their own
     }
     items += ']';
-    digest.account = account;
-    digest.fields.emplace_back("count", std::to_string(inbox.held.size()));
-    digest.fields.emplace_back("items", std::move(items));
+    digest->account = account;
+    digest->fields.emplace_back("count", std::to_string(inbox.held.size()));
+    digest->fields.emplace_back("items", std::move(items));
     Deliver(inbox, std::move(digest), delivered);
     // The held notices stay the latest (for dedup) until the digest is acknowledged.
     for (const MessagePtr& h : inbox.held) {
@@ -132,6 +137,7 @@ void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr
     }
     inbox.held.clear();
     inbox.digest_due.reset();
+    UpdateNextDigest();
   }
 }
 

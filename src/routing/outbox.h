@@ -15,6 +15,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "handoff/message.h"
+#include "src/routing/block_pool.h"
 
 namespace handoff::internal {
 
@@ -23,7 +24,8 @@ using MessagePtr = std::shared_ptr<const Message>;
 class Outbox {
  public:
   // `people` person ids by ordinal (their byte order orders digests of the same instant).
-  explicit Outbox(std::vector<std::string> people = {});
+  // Digest messages are allocated from `pool` (null: the global heap).
+  explicit Outbox(std::vector<std::string> people = {}, BlockPool* pool = nullptr);
 
   // Holds `person`'s non-SLA messages and delivers them as one `digest` message
   // `window_seconds` after the first held one.
@@ -36,10 +38,10 @@ class Outbox {
   // content after a different one is delivered, so the latest unacknowledged notice is always
   // current. Non-SLA messages are held when the person has a digest. Delivered messages are
   // appended to `delivered` (when not null).
-  void Route(uint32_t to, Message m, bool sla, std::vector<MessagePtr>* delivered);
+  void Route(uint32_t to, std::shared_ptr<Message> m, bool sla, std::vector<MessagePtr>* delivered);
 
   // The instant of the earliest pending digest.
-  std::optional<Instant> NextDigest() const;
+  std::optional<Instant> NextDigest() const { return next_digest_; }
   // Delivers every digest due at or before `t`, in (instant, person id) order.
   void FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr>* delivered);
 
@@ -68,12 +70,15 @@ class Outbox {
     int64_t digest_window = 0;  // 0: no digest
   };
   Latest* FindLatest(Inbox& inbox, const Message& m, uint64_t hash);
-  void Deliver(Inbox& inbox, Message m, std::vector<MessagePtr>* delivered);
+  void Deliver(Inbox& inbox, std::shared_ptr<Message> m, std::vector<MessagePtr>* delivered);
+  void UpdateNextDigest();
 
   std::vector<std::string> people_;
+  BlockPool* pool_ = nullptr;
   std::vector<Inbox> inboxes_;           // by person ordinal
   std::vector<uint32_t> digest_people_;  // people with a digest, by id
   uint64_t seq_ = 0;
+  std::optional<Instant> next_digest_;  // the earliest digest_due
 };
 
 }  // namespace handoff::internal

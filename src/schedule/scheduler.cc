@@ -285,14 +285,19 @@ void RollBack(PortfolioState& s) {
 }
 
 absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
-                                         const std::vector<uint32_t>& forward_seeds,
-                                         const std::vector<uint32_t>& backward_seeds) {
+                                         absl::Span<const uint32_t> forward_seeds,
+                                         absl::Span<const uint32_t> backward_seeds,
+                                         bool moved_ids) {
   ScheduleDelta delta;
   const int32_t max_day = s.calendar->MaxIndex();
   using Item = std::pair<uint32_t, uint32_t>;  // (topological position, milestone)
-  std::vector<Item> heap;
-  std::vector<uint32_t> projects;  // projects whose milestones' finishes may have moved
-  std::vector<uint32_t> reshaped;  // milestones whose working time EFi - ESi changed
+  // Scratch kept in the state, so a small change allocates nothing.
+  std::vector<Item>& heap = s.reforecast_heap;
+  std::vector<uint32_t>& projects = s.reforecast_projects;  // finishes may have moved
+  std::vector<uint32_t>& reshaped = s.reforecast_reshaped;  // working time EFi - ESi changed
+  heap.clear();
+  projects.clear();
+  reshaped.clear();
 
   // Forward: in topological order (a min-heap on position), from the seeds through every
   // milestone whose predecessor's finish point moved.
@@ -388,8 +393,10 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   }
   std::sort(s.last_moved.begin(), s.last_moved.end(),
             [&](uint32_t a, uint32_t b) { return s.milestones[a].id < s.milestones[b].id; });
-  delta.moved.reserve(s.last_moved.size());
-  for (uint32_t m : s.last_moved) delta.moved.emplace_back(s.milestones[m].id);
+  if (moved_ids) {
+    delta.moved.reserve(s.last_moved.size());
+    for (uint32_t m : s.last_moved) delta.moved.emplace_back(s.milestones[m].id);
+  }
   // The change is committed: stale entries of the as-of index may go now (never during a
   // change, which might still roll back to the keys they hold).
   PortfolioState::AsOfIndex& index = s.as_of_index;

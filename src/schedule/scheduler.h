@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "handoff/portfolio.h"
 #include "src/graph/portfolio_state.h"
 
@@ -36,9 +37,11 @@ void Touch(PortfolioState& s, uint32_t m);
 // through everything whose finish moved, project ends, then latest dates from `backward_seeds`
 // and from every project whose end moved. On OutOfRange restores every schedule value touched
 // and returns the error (the caller reverts its edit). On success reports the moves.
+// With `moved_ids` false, ScheduleDelta::moved stays empty (s.last_moved has the moves).
 absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
-                                         const std::vector<uint32_t>& forward_seeds,
-                                         const std::vector<uint32_t>& backward_seeds);
+                                         absl::Span<const uint32_t> forward_seeds,
+                                         absl::Span<const uint32_t> backward_seeds,
+                                         bool moved_ids = true);
 // Restores every value recorded since BeginChange.
 void RollBack(PortfolioState& s);
 

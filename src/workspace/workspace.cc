@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/cord.h"
 #include "nlohmann/json.hpp"
 #include "src/graph/portfolio_access.h"
@@ -163,14 +164,22 @@ class Run {
   const Timer* TopTimer();
   // Schedules the next threshold of the clock to fire (after the last fired, as of `now`),
   // replacing its pending timer.
-  void Schedule(uint32_t feedback, int clock, Instant now);
+  // Returns the instant at which the clock's used time reaches that threshold when it had to be
+  // computed (the threshold is not reached yet), with the threshold's position.
+  struct Scheduled {
+    size_t threshold = 0;
+    std::optional<Instant> reaches;
+  };
+  Scheduled Schedule(uint32_t feedback, int clock, Instant now);
   void Schedule(uint32_t feedback, int clock) { Schedule(feedback, clock, c_.at); }
 
   // --- effects ---
-  Message NewMessage(Instant at, uint32_t to, std::string kind, uint32_t project) const;
+  // A message to person `to` about `project` (built in place in its shared block).
+  std::shared_ptr<Message> NewMessage(Instant at, uint32_t to, std::string kind,
+                                      uint32_t project) const;
   // Delivered messages are collected only for the sinks, if there are any.
   std::vector<MessagePtr>* Delivered() { return s_.sinks ? &delivered_ : nullptr; }
-  void Route(uint32_t to, Message m, bool sla = false) {
+  void Route(uint32_t to, std::shared_ptr<Message> m, bool sla = false) {
     s_.outbox.Route(to, std::move(m), sla, Delivered());
   }
   // Sets a milestone's baseline slip and status, keeping its project's slip counts.
@@ -219,7 +228,7 @@ class Run {
   const Command& c_;
   uint32_t actor_ = kNobody;
   std::vector<MessagePtr> delivered_;
-  std::vector<uint32_t> touched_projects_;
+  absl::InlinedVector<uint32_t, 8> touched_projects_;
   std::optional<std::vector<uint32_t>> time_moves_;
 };
 
@@ -261,15 +270,45 @@ absl::Status Run::Begin() {
 }
 
 void Run::FireDue() {
+  // When many timers are due (a tick after a quiet spell), they are taken out of the heap in
+  // one pass and sorted, instead of popped one by one from a large heap.
+  constexpr int kPopsBeforeBatch = 32;
+  std::vector<Timer> batch;  // due at or before c_.at, sorted, from `next_in_batch` on
+  size_t next_in_batch = 0;
+  int pops = 0;
+  auto live = [&](const Timer& t) {
+    const FeedbackRec& f = s_.feedback[t.feedback];
+    return f.armed[t.clock] && f.timer_gen[t.clock] == t.gen;
+  };
   for (;;) {
+    while (next_in_batch < batch.size() && !live(batch[next_in_batch])) ++next_in_batch;
     const std::optional<Instant> digest = s_.outbox.NextDigest();
     const Timer* top = TopTimer();
-    if (top != nullptr && top->at <= c_.at && (!digest || top->at <= *digest)) {
-      const Timer t = *top;
+    const bool from_batch =
+        next_in_batch < batch.size() && (top == nullptr || batch[next_in_batch] < *top);
+    const Timer* next = from_batch ? &batch[next_in_batch] : top;
+    if (next != nullptr && next->at <= c_.at && (!digest || next->at <= *digest)) {
+      const Timer t = *next;
       s_.feedback[t.feedback].armed[t.clock] = false;
       --s_.live_timers;
-      std::pop_heap(s_.timers.begin(), s_.timers.end(), TimerLater{});
-      s_.timers.pop_back();
+      if (from_batch) {
+        ++next_in_batch;
+      } else {
+        std::pop_heap(s_.timers.begin(), s_.timers.end(), TimerLater{});
+        s_.timers.pop_back();
+        if (++pops == kPopsBeforeBatch && batch.empty()) {
+          std::vector<Timer>& heap = s_.timers;
+          auto due = std::partition(heap.begin(), heap.end(),
+                                    [&](const Timer& x) { return c_.at < x.at; });
+          batch.reserve(static_cast<size_t>(heap.end() - due));
+          for (auto it = due; it != heap.end(); ++it) {
+            if (live(*it)) batch.push_back(*it);
+          }
+          heap.erase(due, heap.end());
+          std::make_heap(heap.begin(), heap.end(), TimerLater{});
+          std::sort(batch.begin(), batch.end());
+        }
+      }
       FireTimer(t);
     } else if (digest && *digest <= c_.at) {
       s_.outbox.FireDigests(*digest, s_.zone, Delivered());
@@ -290,11 +329,15 @@ void Run::FireTimer(const Timer& t) {
   const size_t pi = static_cast<size_t>(f.policy);
   const Threshold& th = s_.policy_thresholds[pi][t.clock][t.threshold];
   clock.MarkFired(th);
-  Schedule(t.feedback, t.clock, t.at);  // the clock's next threshold
+  const Scheduled next = Schedule(t.feedback, t.clock, t.at);  // the clock's next threshold
   const SlaPolicy& policy = s_.policies[pi];
   const SlaClockKind kind = static_cast<SlaClockKind>(t.clock);
+  const int64_t target = *internal::TargetSeconds(policy, kind);
+  // After a warning, the next threshold is usually the breach: its instant is the due time.
   const std::optional<Instant> due =
-      clock.InstantAtUsed(*internal::TargetSeconds(policy, kind), *s_.business_time);
+      next.reaches && s_.policy_thresholds[pi][t.clock][next.threshold].used == target
+          ? next.reaches
+          : clock.InstantAtUsed(target, *s_.business_time);
   std::array<uint32_t, 3> to = {kNobody, kNobody, kNobody};
   const char* name = "";
   switch (th.kind) {
@@ -316,18 +359,18 @@ void Run::FireTimer(const Timer& t) {
     if (person == kNobody || std::find(to.begin(), to.begin() + i, person) != to.begin() + i) {
       continue;
     }
-    Message m = NewMessage(t.at, person, name, f.project);
-    if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
-    m.feedback = f.id;
-    m.clock = std::string(SlaClockName(kind));
-    m.due = due;
-    m.fields.reserve(th.kind == ThresholdKind::kEscalation ? 4 : 2);
-    m.fields.emplace_back("priority", Quote(PriorityName(f.priority)));
-    m.fields.emplace_back("policy", Quote(policy.name));
+    auto m = NewMessage(t.at, person, name, f.project);
+    if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
+    m->feedback = f.id;
+    m->clock = std::string(SlaClockName(kind));
+    m->due = due;
+    m->fields.reserve(th.kind == ThresholdKind::kEscalation ? 4 : 2);
+    m->fields.emplace_back("priority", Quote(PriorityName(f.priority)));
+    m->fields.emplace_back("policy", Quote(policy.name));
     if (th.kind == ThresholdKind::kEscalation) {
-      m.fields.emplace_back("level", std::to_string(th.level + 1));
-      m.fields.emplace_back("escalated_to",
-                            Quote(s_.people[s_.policy_escalation[pi][th.level]].id));
+      m->fields.emplace_back("level", std::to_string(th.level + 1));
+      m->fields.emplace_back("escalated_to",
+                             Quote(s_.people[s_.policy_escalation[pi][th.level]].id));
     }
     Route(person, std::move(m), /*sla=*/true);
   }
@@ -359,18 +402,19 @@ const Timer* Run::TopTimer() {
   return nullptr;
 }
 
-Message Run::NewMessage(Instant at, uint32_t to, std::string kind, uint32_t project) const {
-  Message m;
-  m.at = at;
-  m.to = PersonId(s_.people[to].id);
-  m.kind = std::move(kind);
+std::shared_ptr<Message> Run::NewMessage(Instant at, uint32_t to, std::string kind,
+                                         uint32_t project) const {
+  auto m = std::allocate_shared<Message>(internal::PoolAllocator<Message>(&s_.message_pool));
+  m->at = at;
+  m->to = PersonId(s_.people[to].id);
+  m->kind = std::move(kind);
   const ProjectInfo& p = s_.projects[project];
-  if (p.account != kNobody) m.account = s_.accounts[p.account].id;
-  m.project = p.id;
+  if (p.account != kNobody) m->account = s_.accounts[p.account].id;
+  m->project = p.id;
   return m;
 }
 
-void Run::Schedule(uint32_t fi, int c, Instant now) {
+Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now) {
   FeedbackRec& f = s_.feedback[fi];
   const size_t ci = static_cast<size_t>(c);
   ++f.timer_gen[ci];  // its pending timer, if any, is stale now
@@ -386,9 +430,10 @@ void Run::Schedule(uint32_t fi, int c, Instant now) {
     });
     std::make_heap(heap.begin(), heap.end(), TimerLater{});
   }
-  if (f.policy < 0) return;
+  Scheduled out;
+  if (f.policy < 0) return out;
   const internal::SlaClock& clock = f.clocks[ci];
-  if (clock.state() == ClockState::kStopped) return;
+  if (clock.state() == ClockState::kStopped) return out;
   const BusinessTime& bt = *s_.business_time;
   const int64_t used = clock.Used(now, bt);
   // Thresholds already reached fire now, in firing order; otherwise the one the clock reaches
@@ -407,19 +452,22 @@ void Run::Schedule(uint32_t fi, int c, Instant now) {
     }
     if (next == thresholds.size() || th.used < thresholds[next].used) next = i;
   }
-  if (next == thresholds.size()) return;
+  if (next == thresholds.size()) return out;
   Instant at = now;
   if (!reached) {
-    if (clock.state() != ClockState::kRunning) return;  // paused short of it
+    if (clock.state() != ClockState::kRunning) return out;  // paused short of it
     const std::optional<Instant> when = clock.InstantAtUsed(thresholds[next].used, bt);
-    if (!when) return;
+    if (!when) return out;
+    out.threshold = next;
+    out.reaches = when;
     at = std::max(*when, now);
   }
-  heap.push_back(
-      Timer{at, &f.id, fi, f.timer_gen[ci], static_cast<uint16_t>(next), static_cast<uint8_t>(c)});
+  heap.push_back(Timer{at, f.id_prefix, &f.id, fi, f.timer_gen[ci], static_cast<uint16_t>(next),
+                       static_cast<uint8_t>(c)});
   std::push_heap(heap.begin(), heap.end(), TimerLater{});
   f.armed[ci] = true;
   ++s_.live_timers;
+  return out;
 }
 
 void Run::SelectPolicy(FeedbackRec& f) const {
@@ -480,21 +528,20 @@ void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
     SetSlipStatus(mi, day - ps.baseline_finish[m], mi.status);
     touched_projects_.push_back(mi.project);
     if (old_day == day) continue;
-    const Date old_finish = mi.finish;
     mi.finish_day = day;
-    mi.finish = cal.DayAt(day);
     if (!mi.visible) continue;
+    const Date old_finish = cal.DayAt(old_day), new_finish = cal.DayAt(day);
     const uint32_t account = s_.projects[mi.project].account;
     const uint32_t ae = AeOf(mi.project);
     if (ae == kNobody || account == quiet_account) continue;
-    Message m_out = NewMessage(c_.at, ae, "forecast_changed", mi.project);
-    m_out.milestone = mi.id;
-    m_out.fields.reserve(5);
-    m_out.fields.emplace_back("old_finish", Quote(FormatIsoDate(old_finish)));
-    m_out.fields.emplace_back("new_finish", Quote(FormatIsoDate(mi.finish)));
-    m_out.fields.emplace_back("slip_days", std::to_string(day - old_day));
-    m_out.fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
-    m_out.fields.emplace_back("cause", CauseJson(cause, account));
+    auto m_out = NewMessage(c_.at, ae, "forecast_changed", mi.project);
+    m_out->milestone = mi.id;
+    m_out->fields.reserve(5);
+    m_out->fields.emplace_back("old_finish", Quote(FormatIsoDate(old_finish)));
+    m_out->fields.emplace_back("new_finish", Quote(FormatIsoDate(new_finish)));
+    m_out->fields.emplace_back("slip_days", std::to_string(day - old_day));
+    m_out->fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
+    m_out->fields.emplace_back("cause", CauseJson(cause, account));
     Route(ae, std::move(m_out));
   }
 }
@@ -559,12 +606,12 @@ void Run::UpdateHealth(uint32_t pi, Instant at) {
   if (overridden) p.health_reason = p.override_reason;
   const uint32_t ae = AeOf(pi);
   if (ae == kNobody) return;
-  Message m = NewMessage(at, ae, "health_changed", pi);
-  m.fields.reserve(4);
-  m.fields.emplace_back("health", Quote(HealthName(effective)));
-  m.fields.emplace_back("previous", Quote(HealthName(previous)));
-  m.fields.emplace_back("reason", Quote(reason));
-  m.fields.emplace_back("overridden", overridden ? "true" : "false");
+  auto m = NewMessage(at, ae, "health_changed", pi);
+  m->fields.reserve(4);
+  m->fields.emplace_back("health", Quote(HealthName(effective)));
+  m->fields.emplace_back("previous", Quote(HealthName(previous)));
+  m->fields.emplace_back("reason", Quote(reason));
+  m->fields.emplace_back("overridden", overridden ? "true" : "false");
   Route(ae, std::move(m));
 }
 
@@ -572,19 +619,19 @@ void Run::FeedbackToAe(const FeedbackRec& f, std::string kind,
                        std::vector<std::pair<std::string, std::string>> fields) {
   const uint32_t ae = AeOf(f.project);
   if (ae == kNobody) return;
-  Message m = NewMessage(c_.at, ae, std::move(kind), f.project);
-  if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
-  m.feedback = f.id;
-  m.fields = std::move(fields);
+  auto m = NewMessage(c_.at, ae, std::move(kind), f.project);
+  if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
+  m->feedback = f.id;
+  m->fields = std::move(fields);
   Route(ae, std::move(m));
 }
 
 void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind,
                              std::vector<std::pair<std::string, std::string>> fields) {
-  Message m = NewMessage(c_.at, f.assignee, std::move(kind), f.project);
-  if (f.milestone != kNobody) m.milestone = s_.milestones[f.milestone].id;
-  m.feedback = f.id;
-  m.fields = std::move(fields);
+  auto m = NewMessage(c_.at, f.assignee, std::move(kind), f.project);
+  if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
+  m->feedback = f.id;
+  m->fields = std::move(fields);
   Route(f.assignee, std::move(m));
 }
 
@@ -619,6 +666,7 @@ absl::Status Run::Do(const LogFeedback& p) {
   const uint32_t fi = static_cast<uint32_t>(s_.feedback.size());
   FeedbackRec& f = s_.feedback.emplace_back();
   f.id = p.id.value();
+  f.id_prefix = internal::IdPrefix(f.id);
   f.project = project;
   f.milestone = milestone;
   f.kind = p.kind;
@@ -638,18 +686,18 @@ absl::Status Run::Do(const LogFeedback& p) {
       {"channel", Quote(ChannelName(f.channel))},
       {"priority", Quote(PriorityName(f.priority))},
       {"text", Quote(f.text)}};
-  Message m = NewMessage(c_.at, assignee, "feedback_logged", project);
-  if (milestone != kNobody) m.milestone = s_.milestones[milestone].id;
-  m.feedback = f.id;
+  auto m = NewMessage(c_.at, assignee, "feedback_logged", project);
+  if (milestone != kNobody) m->milestone = s_.milestones[milestone].id;
+  m->feedback = f.id;
   if (f.policy >= 0) {
     const SlaPolicy& policy = s_.policies[static_cast<size_t>(f.policy)];
     if (auto target = internal::TargetSeconds(policy, SlaClockKind::kFirstResponse)) {
-      m.clock = "first_response";
-      m.due = f.clocks[kFirst].InstantAtUsed(*target, *s_.business_time);
+      m->clock = "first_response";
+      m->due = f.clocks[kFirst].InstantAtUsed(*target, *s_.business_time);
     }
     fields.emplace_back("policy", Quote(policy.name));
   }
-  m.fields = std::move(fields);
+  m->fields = std::move(fields);
   Route(assignee, std::move(m));
   touched_projects_.push_back(project);
   return absl::OkStatus();
@@ -812,10 +860,12 @@ absl::Status Run::Do(const UpdateMilestone& p) {
   progress.percent = p.percent;
   progress.remaining_days = p.remaining_days;
   progress.finished_on = p.finished_on;
-  HANDOFF_RETURN_IF_ERROR(PortfolioCheck(s_.portfolio->CheckProgress(p.milestone, progress)));
+  HANDOFF_RETURN_IF_ERROR(
+      PortfolioCheck(internal::PortfolioAccess::CheckProgress(*s_.portfolio, mi_index, progress)));
   // Time passes first (as-of moves and due timers are told), then the report applies.
   HANDOFF_RETURN_IF_ERROR(Begin());
-  absl::StatusOr<ScheduleDelta> delta = s_.portfolio->UpdateProgress(p.milestone, progress);
+  absl::StatusOr<ScheduleDelta> delta = internal::PortfolioAccess::UpdateProgress(
+      *s_.portfolio, mi_index, progress, /*moved_ids=*/false);
   if (!delta.ok()) return PortfolioCheck(delta.status());  // only OutOfRange is left
   const MilestoneStatus previous = mi.status;
   SetSlipStatus(mi, mi.slip, p.status);
@@ -829,12 +879,13 @@ absl::Status Run::Do(const UpdateMilestone& p) {
       const char* kind = p.status == MilestoneStatus::kInProgress ? "milestone_started"
                          : p.status == MilestoneStatus::kDone     ? "milestone_done"
                                                                   : "milestone_blocked";
-      Message m = NewMessage(c_.at, ae, kind, mi.project);
-      m.milestone = mi.id;
-      m.fields.emplace_back("status", Quote(MilestoneStatusName(p.status)));
-      if (p.percent) m.fields.emplace_back("percent", std::to_string(*p.percent));
-      m.fields.emplace_back("finish", Quote(FormatIsoDate(mi.finish)));
-      m.fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
+      auto m = NewMessage(c_.at, ae, kind, mi.project);
+      m->milestone = mi.id;
+      m->fields.emplace_back("status", Quote(MilestoneStatusName(p.status)));
+      if (p.percent) m->fields.emplace_back("percent", std::to_string(*p.percent));
+      m->fields.emplace_back("finish",
+                             Quote(FormatIsoDate(s_.portfolio->calendar().DayAt(mi.finish_day))));
+      m->fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
       Route(ae, std::move(m));
     }
   }
@@ -893,16 +944,16 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
     }
     list += ']';
     const bool own = a == own_account;
-    Message m = NewMessage(c_.at, ae, kind, own ? risk.project : first_project);
-    if (own) m.risk = risk.id;
-    m.fields.emplace_back("severity", Quote(RiskSeverityName(risk.severity)));
-    m.fields.emplace_back("milestones", std::move(list));
+    auto m = NewMessage(c_.at, ae, kind, own ? risk.project : first_project);
+    if (own) m->risk = risk.id;
+    m->fields.emplace_back("severity", Quote(RiskSeverityName(risk.severity)));
+    m->fields.emplace_back("milestones", std::move(list));
     if (own) {
-      m.fields.emplace_back("text", Quote(text));
+      m->fields.emplace_back("text", Quote(text));
     } else {
       // An opaque reference keeps two foreign risks apart without naming them.
-      m.fields.emplace_back("reference", Quote(Cat("external-risk-", risk_index + 1)));
-      m.fields.emplace_back("source", Quote("a risk in another account's project"));
+      m->fields.emplace_back("reference", Quote(Cat("external-risk-", risk_index + 1)));
+      m->fields.emplace_back("source", Quote("a risk in another account's project"));
     }
     Route(ae, std::move(m));
   }
@@ -998,7 +1049,6 @@ absl::Status Run::Do(const AcceptChange& p) {
     info.visible = nm.customer_visible;
     if (!nm.owner.empty()) info.owner = s_.person_index.at(nm.owner.value());
     info.finish_day = ps.FinishDay(index);
-    info.finish = cal.DayAt(info.finish_day);
     s_.milestone_index.emplace(info.id, index);
     s_.projects[f.project].milestones.push_back(index);
     SetSlipStatus(info, info.finish_day - ps.baseline_finish[index], info.status);
@@ -1010,7 +1060,7 @@ absl::Status Run::Do(const AcceptChange& p) {
     const MilestoneInfo& mi = s_.milestones[m];
     if (mi.visible && s_.projects[mi.project].account == account &&
         ps.FinishDay(m) != mi.finish_day) {
-      own_moves.emplace_back(m, mi.finish, cal.DayAt(ps.FinishDay(m)));
+      own_moves.emplace_back(m, cal.DayAt(mi.finish_day), cal.DayAt(ps.FinishDay(m)));
     }
   }
   ReportMoves(ps.last_moved, Cause{Cause::kChange, kNobody, fi, account}, account);
@@ -1027,8 +1077,8 @@ absl::Status Run::Do(const AcceptChange& p) {
     if (!nm.customer_visible) continue;
     const MilestoneInfo& mi = s_.milestones[s_.milestone_index.at(nm.id.value())];
     if (added.size() > 1) added += ',';
-    added += Cat(R"({"milestone":)", Quote(mi.id), R"(,"finish":)", Quote(FormatIsoDate(mi.finish)),
-                 "}");
+    added += Cat(R"({"milestone":)", Quote(mi.id), R"(,"finish":)",
+                 Quote(FormatIsoDate(cal.DayAt(mi.finish_day))), "}");
   }
   added += ']';
   std::vector<std::pair<std::string, std::string>> fields = {{"moved", std::move(moved)},
@@ -1213,7 +1263,6 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
     s->projects.push_back(std::move(info));
   }
   const internal::PortfolioState& ps = internal::PortfolioAccess::State(*s->portfolio);
-  const WorkingCalendar& cal = s->portfolio->calendar();
   if (ps.milestones.size() != s->milestones.size()) {
     return absl::InternalError("Workspace::Create: the portfolio's milestones do not match");
   }
@@ -1224,7 +1273,6 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
           Cat("Workspace::Create: milestone ", m, " is \"", mi.id, "\" in the workspace"));
     }
     mi.finish_day = ps.FinishDay(m);
-    mi.finish = cal.DayAt(mi.finish_day);
     mi.slip = mi.finish_day - ps.baseline_finish[m];
     ProjectInfo& p = s->projects[mi.project];
     if (mi.slip >= 1) ++p.slipping;
@@ -1234,7 +1282,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
     std::vector<std::string> names;
     names.reserve(s->people.size());
     for (const internal::PersonInfo& info : s->people) names.push_back(info.id);
-    s->outbox = internal::Outbox(std::move(names));
+    s->outbox = internal::Outbox(std::move(names), &s->message_pool);
   }
   for (size_t i = 0; i < policies.size(); ++i) {
     std::vector<uint32_t> levels;

@@ -19,6 +19,7 @@
 #include "handoff/portfolio.h"
 #include "handoff/sla.h"
 #include "handoff/workspace.h"
+#include "src/routing/block_pool.h"
 #include "src/routing/outbox.h"
 #include "src/sla/clock.h"
 
@@ -62,8 +63,7 @@ struct MilestoneInfo {
   uint32_t owner = kNobody;
   bool visible = false;
   MilestoneStatus status = MilestoneStatus::kNotStarted;
-  Date finish;             // forecast finish, as last told
-  int32_t finish_day = 0;  // its working-day index
+  int32_t finish_day = 0;  // forecast finish (working-day index), as last told
   int32_t slip = 0;        // working days against the baseline
 };
 struct RiskInfo {
@@ -92,6 +92,7 @@ struct FeedbackRec {
   // Per clock: the generation of its timer (a heap entry with another generation is stale) and
   // whether a live entry is in the heap.
   std::array<uint32_t, 2> timer_gen = {0, 0};
+  uint64_t id_prefix = 0;  // IdPrefix(id)
   std::array<bool, 2> armed = {false, false};
 };
 
@@ -101,6 +102,7 @@ struct FeedbackRec {
 // order, which is the order of the policy's thresholds.
 struct Timer {
   Instant at;
+  uint64_t id_prefix;              // the feedback id's first 8 bytes, big-endian, zero-padded
   const std::string* feedback_id;  // FeedbackRec::id (the deque keeps it in place)
   uint32_t feedback;
   uint32_t gen;        // FeedbackRec::timer_gen[clock] when scheduled
@@ -109,6 +111,8 @@ struct Timer {
   friend bool operator<(const Timer& a, const Timer& b) {
     if (a.at != b.at) return a.at < b.at;
     if (a.feedback != b.feedback) {
+      // The prefixes order ids as their bytes do; only equal prefixes need the whole ids.
+      if (a.id_prefix != b.id_prefix) return a.id_prefix < b.id_prefix;
       int c = a.feedback_id->compare(*b.feedback_id);
       if (c != 0) return c < 0;
     }
@@ -120,6 +124,15 @@ struct Timer {
 struct TimerLater {
   bool operator()(const Timer& a, const Timer& b) const { return b < a; }
 };
+// An id's first 8 bytes as a big-endian number, zero-padded: comparing two prefixes orders ids
+// as comparing their bytes does, except that equal prefixes may belong to different ids.
+inline uint64_t IdPrefix(const std::string& id) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    v = (v << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+  }
+  return v;
+}
 
 class WorkspaceState {
  public:
@@ -149,6 +162,7 @@ class WorkspaceState {
   std::vector<uint32_t> milestone_mark;
   uint32_t mark_generation = 0;
 
+  BlockPool message_pool;  // before the outbox: it outlives every message
   Outbox outbox;
   std::optional<Instant> last;
   std::optional<Date> as_of;

@@ -626,7 +626,8 @@ absl::StatusOr<ScheduleDelta> Portfolio::AddLink(const MilestoneId& predecessor,
         internal::Cat(entity, ": dependency cycle ", internal::FormatCycle(s, cycle)));
   }
   internal::Graph& g = *s.graph;
-  s.flat_stale = true;
+  internal::PatchLinks(s, pred);
+  internal::PatchLinks(s, succ);
   std::optional<internal::Graph::edge_descriptor> edge = FindLink(s, pred, succ, true);
   int32_t old_lag = 0;
   if (edge) {
@@ -659,8 +660,9 @@ absl::StatusOr<ScheduleDelta> Portfolio::RemoveLink(const MilestoneId& predecess
     return absl::NotFoundError(internal::Cat("milestone \"", successor, "\": depends_on \"",
                                              predecessor, "\": no such link"));
   }
+  internal::PatchLinks(s, pred);
+  internal::PatchLinks(s, succ);
   (*s.graph)[*edge].active = false;  // removing a constraint cannot push a date later
-  s.flat_stale = true;
   internal::BeginChange(s);
   return internal::Reforecast(s, {succ}, {pred});
 }
@@ -1203,6 +1205,9 @@ void RevertChange(PortfolioState& s, const ResolvedChange& rc,
     index.live = std::min(index.live, index.heap.size());
   }
   s.flat_stale = true;
+  for (uint32_t m = first_new; m < n; ++m) {
+    if (m < s.flat_patched.size()) s.flat_patched[m] = 1;  // not expected: added after a rebuild
+  }
 }
 
 }  // namespace
@@ -1269,6 +1274,8 @@ absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
       return absl::InternalError("ApplyChange: a checked change closed a cycle");
     }
     AppliedEdge a{e.pred, e.succ, false, 0};
+    internal::PatchLinks(s, e.pred);  // before the edit: the next insertion reads it
+    internal::PatchLinks(s, e.succ);
     std::optional<internal::Graph::edge_descriptor> edge;
     if (e.pred < first_new && e.succ < first_new) edge = FindLink(s, e.pred, e.succ, true);
     if (edge) {  // a removed link comes back with the new lag
@@ -1282,7 +1289,6 @@ absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
     }
     applied.push_back(a);
   }
-  s.flat_stale = true;
 
   std::vector<uint32_t> forward;
   for (uint32_t m = first_new; m < n; ++m) forward.push_back(m);

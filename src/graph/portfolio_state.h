@@ -204,6 +204,10 @@ class PortfolioState {
     std::vector<int32_t> pred_lag, succ_lag;
   } flat;
   bool flat_stale = true;
+  // The incremental passes read links from `flat` too, except for milestones whose links changed
+  // since it was built (marked 1 here by every link edit, for both ends) and milestones added
+  // since (ordinals past the end): those read the graph. Sized and cleared by each rebuild.
+  std::vector<uint8_t> flat_patched;
 
   // Progress, per milestone ordinal (dense, one byte each) and per reported milestone.
   std::vector<ForecastMode> mode;
@@ -263,9 +267,9 @@ class PortfolioState {
 
 inline bool IsLink(const Edge& e) { return e.kind == EdgeKind::kDependsOn && e.active; }
 
-// Calls f(predecessor ordinal, lag) for every active link into milestone m.
+// Calls f(predecessor ordinal, lag) for every active link into milestone m, from the graph.
 template <typename F>
-inline void ForEachPredecessor(const PortfolioState& s, uint32_t m, F&& f) {
+inline void ForEachGraphPredecessor(const PortfolioState& s, uint32_t m, F&& f) {
   const Graph& g = *s.graph;
   Graph::in_edge_iterator it, end;
   for (std::tie(it, end) = in_edges(s.milestones[m].vertex, g); it != end; ++it) {
@@ -274,15 +278,47 @@ inline void ForEachPredecessor(const PortfolioState& s, uint32_t m, F&& f) {
   }
 }
 
-// Calls f(successor ordinal, lag) for every active link out of milestone m.
+// Calls f(successor ordinal, lag) for every active link out of milestone m, from the graph.
 template <typename F>
-inline void ForEachSuccessor(const PortfolioState& s, uint32_t m, F&& f) {
+inline void ForEachGraphSuccessor(const PortfolioState& s, uint32_t m, F&& f) {
   const Graph& g = *s.graph;
   Graph::out_edge_iterator it, end;
   for (std::tie(it, end) = out_edges(s.milestones[m].vertex, g); it != end; ++it) {
     const Edge& e = g[*it];
     if (IsLink(e)) f(g[target(*it, g)].index, e.lag);
   }
+}
+
+// The same, read from the flat copy where it holds m's current links (see
+// PortfolioState::flat_patched), in the same order as the graph's lists.
+template <typename F>
+inline void ForEachPredecessor(const PortfolioState& s, uint32_t m, F&& f) {
+  if (m < s.flat_patched.size() && s.flat_patched[m] == 0) {
+    const PortfolioState::FlatLinks& flat = s.flat;
+    for (uint32_t k = flat.pred_begin[m], end = flat.pred_begin[m + 1]; k < end; ++k) {
+      f(flat.preds[k], flat.pred_lag[k]);
+    }
+    return;
+  }
+  ForEachGraphPredecessor(s, m, f);
+}
+
+template <typename F>
+inline void ForEachSuccessor(const PortfolioState& s, uint32_t m, F&& f) {
+  if (m < s.flat_patched.size() && s.flat_patched[m] == 0) {
+    const PortfolioState::FlatLinks& flat = s.flat;
+    for (uint32_t k = flat.succ_begin[m], end = flat.succ_begin[m + 1]; k < end; ++k) {
+      f(flat.succs[k], flat.succ_lag[k]);
+    }
+    return;
+  }
+  ForEachGraphSuccessor(s, m, f);
+}
+
+// Marks milestone m's links as changed: call for both ends before a link edit.
+inline void PatchLinks(PortfolioState& s, uint32_t m) {
+  s.flat_stale = true;
+  if (m < s.flat_patched.size()) s.flat_patched[m] = 1;
 }
 
 }  // namespace handoff::internal

@@ -47,7 +47,7 @@ Outbox::Latest* Outbox::FindLatest(Inbox& inbox, const Message& m, uint64_t hash
   return nullptr;
 }
 
-void Outbox::Deliver(Inbox& inbox, std::shared_ptr<Message> m, std::vector<MessagePtr>* delivered) {
+void Outbox::Deliver(Inbox& inbox, std::shared_ptr<Message> m, DeliveredList* delivered) {
   m->seq = ++seq_;
   inbox.last_delivered = seq_;
   if (delivered != nullptr) delivered->push_back(m);
@@ -64,8 +64,7 @@ void Outbox::UpdateNextDigest() {
   }
 }
 
-void Outbox::Route(uint32_t to, std::shared_ptr<Message> m, bool sla,
-                   std::vector<MessagePtr>* delivered) {
+void Outbox::Route(uint32_t to, std::shared_ptr<Message> m, bool sla, DeliveredList* delivered) {
   Inbox& inbox = inboxes_[to];
   if (sla) {
     Deliver(inbox, std::move(m), delivered);
@@ -97,7 +96,7 @@ void Outbox::Route(uint32_t to, std::shared_ptr<Message> m, bool sla,
   }
 }
 
-void Outbox::FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr>* delivered) {
+void Outbox::FireDigests(Instant t, const TimeZone& zone, DeliveredList* delivered) {
   // Few people use digests; a linear pass per digest keeps this simple.
   for (;;) {
     uint32_t best = 0;

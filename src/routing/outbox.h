@@ -20,6 +20,8 @@
 namespace handoff::internal {
 
 using MessagePtr = std::shared_ptr<const Message>;
+// The messages one command delivered, for the sinks (most deliver a few).
+using DeliveredList = absl::InlinedVector<MessagePtr, 4>;
 
 class Outbox {
  public:
@@ -38,12 +40,12 @@ class Outbox {
   // content after a different one is delivered, so the latest unacknowledged notice is always
   // current. Non-SLA messages are held when the person has a digest. Delivered messages are
   // appended to `delivered` (when not null).
-  void Route(uint32_t to, std::shared_ptr<Message> m, bool sla, std::vector<MessagePtr>* delivered);
+  void Route(uint32_t to, std::shared_ptr<Message> m, bool sla, DeliveredList* delivered);
 
   // The instant of the earliest pending digest.
   std::optional<Instant> NextDigest() const { return next_digest_; }
   // Delivers every digest due at or before `t`, in (instant, person id) order.
-  void FireDigests(Instant t, const TimeZone& zone, std::vector<MessagePtr>* delivered);
+  void FireDigests(Instant t, const TimeZone& zone, DeliveredList* delivered);
 
   // Unacknowledged messages of `person`, in order.
   std::vector<Message> Pending(uint32_t person) const;
@@ -65,12 +67,12 @@ class Outbox {
     uint64_t last_delivered = 0;
     // By a hash of the subject; a chain resolves (rare) collisions.
     absl::flat_hash_map<uint64_t, absl::InlinedVector<Latest, 1>> latest;
-    std::vector<MessagePtr> held;
+    DeliveredList held;
     std::optional<Instant> digest_due;
     int64_t digest_window = 0;  // 0: no digest
   };
   Latest* FindLatest(Inbox& inbox, const Message& m, uint64_t hash);
-  void Deliver(Inbox& inbox, std::shared_ptr<Message> m, std::vector<MessagePtr>* delivered);
+  void Deliver(Inbox& inbox, std::shared_ptr<Message> m, DeliveredList* delivered);
   void UpdateNextDigest();
 
   std::vector<std::string> people_;

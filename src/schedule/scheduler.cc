@@ -151,12 +151,12 @@ void RefreshFlatLinks(PortfolioState& s) {
   f.pred_begin.reserve(n + 1);
   f.succ_begin.reserve(n + 1);
   for (uint32_t m = 0; m < n; ++m) {
-    ForEachPredecessor(s, m, [&](uint32_t q, int32_t lag) {
+    ForEachGraphPredecessor(s, m, [&](uint32_t q, int32_t lag) {
       f.preds.push_back(q);
       f.pred_lag.push_back(lag);
     });
     f.pred_begin.push_back(static_cast<uint32_t>(f.preds.size()));
-    ForEachSuccessor(s, m, [&](uint32_t t, int32_t lag) {
+    ForEachGraphSuccessor(s, m, [&](uint32_t t, int32_t lag) {
       f.succs.push_back(t);
       f.succ_lag.push_back(lag);
     });
@@ -166,6 +166,7 @@ void RefreshFlatLinks(PortfolioState& s) {
   f.succs.shrink_to_fit();
   f.pred_lag.shrink_to_fit();
   f.succ_lag.shrink_to_fit();
+  s.flat_patched.assign(n, 0);
   s.flat_stale = false;
 }
 

@@ -18,6 +18,7 @@ namespace handoff {
 
 using internal::Cat;
 using internal::ClockState;
+using internal::DeliveredList;
 using internal::FeedbackRec;
 using internal::JsonString;
 using internal::kNobody;
@@ -36,6 +37,17 @@ constexpr int kFirst = static_cast<int>(SlaClockKind::kFirstResponse);
 constexpr int kResolution = static_cast<int>(SlaClockKind::kResolution);
 
 std::string Quote(std::string_view s) { return JsonString(s); }
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+// A message's fields from (name, value) pairs, moved in (a braced list would copy every
+// string), with room for one optional field more.
+template <typename... Pairs>
+Fields MakeFields(Pairs&&... pairs) {
+  Fields out;
+  out.reserve(sizeof...(pairs) + 1);
+  (out.push_back(std::forward<Pairs>(pairs)), ...);
+  return out;
+}
 
 // Names the command field an error is about (see kErrorFieldPayload).
 absl::Status WithField(absl::Status status, std::string_view field) {
@@ -61,7 +73,7 @@ class Run {
   Run(WorkspaceState& s, const Command& c) : s_(s), c_(c) {}
 
   absl::Status Execute();
-  std::vector<MessagePtr>& delivered() { return delivered_; }
+  DeliveredList& delivered() { return delivered_; }
 
  private:
   // --- lookups and errors (no mutation) ---
@@ -178,7 +190,7 @@ class Run {
   std::shared_ptr<Message> NewMessage(Instant at, uint32_t to, std::string kind,
                                       uint32_t project) const;
   // Delivered messages are collected only for the sinks, if there are any.
-  std::vector<MessagePtr>* Delivered() { return s_.sinks ? &delivered_ : nullptr; }
+  DeliveredList* Delivered() { return s_.sinks ? &delivered_ : nullptr; }
   void Route(uint32_t to, std::shared_ptr<Message> m, bool sla = false) {
     s_.outbox.Route(to, std::move(m), sla, Delivered());
   }
@@ -196,10 +208,8 @@ class Run {
   }
   std::string CauseJson(const Cause& cause, uint32_t account) const;
   void UpdateHealth(uint32_t project, Instant at);
-  void FeedbackToAe(const FeedbackRec& f, std::string kind,
-                    std::vector<std::pair<std::string, std::string>> fields);
-  void FeedbackToAssignee(const FeedbackRec& f, std::string kind,
-                          std::vector<std::pair<std::string, std::string>> fields);
+  void FeedbackToAe(const FeedbackRec& f, std::string kind, Fields fields);
+  void FeedbackToAssignee(const FeedbackRec& f, std::string kind, Fields fields);
   void RiskMessages(uint32_t risk, const std::string& kind, const std::string& text);
 
   // --- handlers ---
@@ -227,7 +237,7 @@ class Run {
   WorkspaceState& s_;
   const Command& c_;
   uint32_t actor_ = kNobody;
-  std::vector<MessagePtr> delivered_;
+  DeliveredList delivered_;
   absl::InlinedVector<uint32_t, 8> touched_projects_;
   std::optional<std::vector<uint32_t>> time_moves_;
 };
@@ -615,8 +625,7 @@ void Run::UpdateHealth(uint32_t pi, Instant at) {
   Route(ae, std::move(m));
 }
 
-void Run::FeedbackToAe(const FeedbackRec& f, std::string kind,
-                       std::vector<std::pair<std::string, std::string>> fields) {
+void Run::FeedbackToAe(const FeedbackRec& f, std::string kind, Fields fields) {
   const uint32_t ae = AeOf(f.project);
   if (ae == kNobody) return;
   auto m = NewMessage(c_.at, ae, std::move(kind), f.project);
@@ -626,8 +635,7 @@ void Run::FeedbackToAe(const FeedbackRec& f, std::string kind,
   Route(ae, std::move(m));
 }
 
-void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind,
-                             std::vector<std::pair<std::string, std::string>> fields) {
+void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind, Fields fields) {
   auto m = NewMessage(c_.at, f.assignee, std::move(kind), f.project);
   if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
   m->feedback = f.id;
@@ -681,11 +689,10 @@ absl::Status Run::Do(const LogFeedback& p) {
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
 
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"feedback_kind", Quote(FeedbackKindName(f.kind))},
-      {"channel", Quote(ChannelName(f.channel))},
-      {"priority", Quote(PriorityName(f.priority))},
-      {"text", Quote(f.text)}};
+  Fields fields = MakeFields(std::pair("feedback_kind", Quote(FeedbackKindName(f.kind))),
+                             std::pair("channel", Quote(ChannelName(f.channel))),
+                             std::pair("priority", Quote(PriorityName(f.priority))),
+                             std::pair("text", Quote(f.text)));
   auto m = NewMessage(c_.at, assignee, "feedback_logged", project);
   if (milestone != kNobody) m->milestone = s_.milestones[milestone].id;
   m->feedback = f.id;
@@ -720,7 +727,8 @@ absl::Status Run::Do(const CustomerReplied& p) {
     }
   }
   FeedbackToAssignee(f, "customer_replied",
-                     {{"state", Quote(FeedbackStateName(f.state))}, {"text", Quote(p.text)}});
+                     MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
+                                std::pair("text", Quote(p.text))));
   return absl::OkStatus();
 }
 
@@ -738,7 +746,8 @@ absl::Status Run::Do(const ConfirmResolution& p) {
     Schedule(fi, c);
   }
   SyncBreach(f);
-  FeedbackToAssignee(f, "feedback_closed", {{"state", Quote(FeedbackStateName(f.state))}});
+  FeedbackToAssignee(f, "feedback_closed",
+                     MakeFields(std::pair("state", Quote(FeedbackStateName(f.state)))));
   return absl::OkStatus();
 }
 
@@ -755,7 +764,8 @@ absl::Status Run::Do(const ReopenFeedback& p) {
   Schedule(fi, kResolution);
   SyncBreach(f);
   FeedbackToAssignee(f, "feedback_reopened",
-                     {{"state", Quote(FeedbackStateName(f.state))}, {"text", Quote(p.text)}});
+                     MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
+                                std::pair("text", Quote(p.text))));
   return absl::OkStatus();
 }
 
@@ -777,9 +787,8 @@ absl::Status Run::Do(const SetFeedbackPriority& p) {
   SelectPolicy(f);
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"priority", Quote(PriorityName(f.priority))},
-      {"previous_priority", Quote(PriorityName(previous))}};
+  Fields fields = MakeFields(std::pair("priority", Quote(PriorityName(f.priority))),
+                             std::pair("previous_priority", Quote(PriorityName(previous))));
   if (ae_side) {
     FeedbackToAssignee(f, "feedback_priority_changed", std::move(fields));
   } else {
@@ -800,7 +809,8 @@ absl::Status Run::Do(const RespondFeedback& p) {
   f.clocks[kFirst].Halt(c_.at, ClockState::kStopped, *s_.business_time);
   Schedule(fi, kFirst);
   FeedbackToAe(f, "feedback_responded",
-               {{"state", Quote(FeedbackStateName(f.state))}, {"text", Quote(p.text)}});
+               MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
+                          std::pair("text", Quote(p.text))));
   return absl::OkStatus();
 }
 
@@ -836,9 +846,8 @@ absl::Status Run::Do(const SetFeedbackState& p) {
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
   SyncBreach(f);
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"state", Quote(FeedbackStateName(f.state))},
-      {"previous_state", Quote(FeedbackStateName(previous))}};
+  Fields fields = MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
+                             std::pair("previous_state", Quote(FeedbackStateName(previous))));
   if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
   FeedbackToAe(f, "feedback_state_changed", std::move(fields));
   return absl::OkStatus();
@@ -1081,8 +1090,8 @@ absl::Status Run::Do(const AcceptChange& p) {
                  Quote(FormatIsoDate(cal.DayAt(mi.finish_day))), "}");
   }
   added += ']';
-  std::vector<std::pair<std::string, std::string>> fields = {{"moved", std::move(moved)},
-                                                             {"added", std::move(added)}};
+  Fields fields =
+      MakeFields(std::pair("moved", std::move(moved)), std::pair("added", std::move(added)));
   if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
   FeedbackToAe(f, "change_accepted", std::move(fields));
   touched_projects_.push_back(f.project);
@@ -1313,7 +1322,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
 
 absl::Status Workspace::Apply(const Command& command) {
   absl::Status journaled;
-  std::vector<MessagePtr> delivered;
+  DeliveredList delivered;
   std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
   {
     std::lock_guard<std::mutex> lock(state_->mu);

@@ -244,6 +244,10 @@ class PortfolioState {
   // ends may move, the milestones whose working time changed.
   std::vector<std::pair<uint32_t, uint32_t>> reforecast_heap;
   std::vector<uint32_t> reforecast_projects, reforecast_reshaped;
+  std::vector<uint32_t> project_mark;  // per project, a generation per Reforecast
+  uint32_t project_generation = 0;
+  std::vector<int32_t> project_moved_max;
+  std::vector<uint8_t> project_rescan;
   std::vector<std::pair<uint32_t, int32_t>> project_undo;  // (project, old end_i)
 
   // Derived values. A progressed milestone always has an even ES (START of its start day), so

@@ -299,6 +299,18 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   heap.clear();
   projects.clear();
   reshaped.clear();
+  // Per project in `projects`: the largest EFi a milestone moved to, and whether a milestone
+  // that was at the end moved earlier (then the end needs a scan of the project).
+  if (s.project_mark.size() < s.projects.size()) {
+    s.project_mark.resize(s.projects.size(), 0);
+    s.project_moved_max.resize(s.projects.size(), 0);
+    s.project_rescan.resize(s.projects.size(), 0);
+  }
+  if (++s.project_generation == 0) {
+    std::fill(s.project_mark.begin(), s.project_mark.end(), 0);
+    s.project_generation = 1;
+  }
+  const uint32_t project_gen = s.project_generation;
 
   // Forward: in topological order (a min-heap on position), from the seeds through every
   // milestone whose predecessor's finish point moved.
@@ -324,7 +336,19 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
       return error;
     }
     if (s.es[m] == old_es && s.ef[m] == old_ef) continue;
-    projects.push_back(s.milestones[m].project);
+    {
+      using P = PortfolioState;
+      const uint32_t p = s.milestones[m].project;
+      if (s.project_mark[p] != project_gen) {
+        s.project_mark[p] = project_gen;
+        s.project_moved_max[p] = 0;
+        s.project_rescan[p] = 0;
+        projects.push_back(p);
+      }
+      const int32_t efi = P::First(s.ef[m]), old_efi = P::First(old_ef);
+      s.project_moved_max[p] = std::max(s.project_moved_max[p], efi);
+      if (old_efi == s.projects[p].end_i && efi < old_efi) s.project_rescan[p] = 1;
+    }
     if (s.ef[m] != old_ef) ForEachSuccessor(s, m, [&](uint32_t t, int32_t) { push_forward(t); });
     // A forecast can change a milestone's working time (an actual start, the floor on a
     // finish): its latest start moves with it, so its predecessors are recomputed backward.
@@ -334,11 +358,9 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     }
     NoteFloorKey(s, m);
   }
-  // Seeds of a duration edit change EFi without moving ES; their project's end may move too.
-  for (uint32_t m : forward_seeds) projects.push_back(s.milestones[m].project);
-  for (uint32_t m : backward_seeds) projects.push_back(s.milestones[m].project);
+  // A project's end (the largest EFi of its milestones) moves only when an EFi does: later when
+  // one passes it, earlier only when one at the end moved earlier (scanned below).
   std::sort(projects.begin(), projects.end());
-  projects.erase(std::unique(projects.begin(), projects.end()), projects.end());
 
   // Backward: in reverse topological order (a max-heap on position). A milestone's latest
   // finish depends on its successors' latest starts and its project's end.
@@ -359,7 +381,8 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   for (uint32_t p : projects) {
     ProjectRec& rec = s.projects[p];
     const int32_t old_end = rec.end_i;
-    const int32_t end = ProjectEnd(s, rec);
+    const int32_t end =
+        s.project_rescan[p] ? ProjectEnd(s, rec) : std::max(old_end, s.project_moved_max[p]);
     if (end != old_end) {
       s.project_undo.emplace_back(p, old_end);
       rec.end_i = end;

@@ -613,3 +613,44 @@ TEST(BusinessTimePropertyTest, LongSpansAreAdditiveAndAddInvertsElapsed) {
 
 }  // namespace
 }  // namespace handoff
+
+namespace handoff {
+namespace {
+
+// FormatInstant writes its digits by hand; ParseInstant reads them back to the same instant, in
+// fixed and daylight-saving zones, over the whole supported range (fixed seed).
+TEST(InstantFormatTest, RoundTripsThroughParseOverRandomInstantsAndZones) {
+  const char* zones[] = {"Z",
+                         "+08:00",
+                         "-03:30",
+                         "+05:45",
+                         "-12:00",
+                         "+14:00",
+                         "CET-1CEST,M3.5.0,M10.5.0/3",
+                         "EST5EDT,M3.2.0,M11.1.0",
+                         "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0"};
+  const ::testing::Matcher<const std::string&> shape = ::testing::MatchesRegex(
+      "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[-+][0-9]{2}:[0-9]{2}(:[0-9]{2})?");
+  std::mt19937_64 rng(20261127);
+  const Instant lo = *ParseInstant("1900-01-02T00:00:00Z", *TimeZone::Parse("Z"));
+  const Instant hi = *ParseInstant("9999-12-30T00:00:00Z", *TimeZone::Parse("Z"));
+  for (const char* name : zones) {
+    absl::StatusOr<TimeZone> zone = TimeZone::Parse(name);
+    ASSERT_TRUE(zone.ok()) << name << ": " << zone.status();
+    for (int i = 0; i < 20000; ++i) {
+      const Instant t{lo.seconds +
+                      static_cast<int64_t>(rng() % static_cast<uint64_t>(hi.seconds - lo.seconds))};
+      const std::string text = FormatInstant(t, *zone);
+      ASSERT_THAT(text, shape) << name;
+      absl::StatusOr<Instant> back = ParseInstant(text, *zone);
+      ASSERT_TRUE(back.ok()) << name << " " << text << ": " << back.status();
+      ASSERT_EQ(back->seconds, t.seconds) << name << " " << text;
+    }
+  }
+  EXPECT_EQ(FormatIsoDate(Date(1900, 1, 1)), "1900-01-01");
+  EXPECT_EQ(FormatIsoDate(Date(2027, 12, 9)), "2027-12-09");
+  EXPECT_EQ(FormatIsoDate(Date(9999, 12, 31)), "9999-12-31");
+}
+
+}  // namespace
+}  // namespace handoff

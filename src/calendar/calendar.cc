@@ -75,8 +75,20 @@ absl::StatusOr<Date> ParseIsoDate(std::string_view text) {
 
 std::string FormatIsoDate(Date date) {
   auto ymd = date.year_month_day();
-  return absl::StrFormat("%04d-%02d-%02d", static_cast<int>(ymd.year), static_cast<int>(ymd.month),
-                         static_cast<int>(ymd.day));
+  const int y = static_cast<int>(ymd.year), m = static_cast<int>(ymd.month),
+            d = static_cast<int>(ymd.day);
+  // Digits by hand: this runs for every date in every routed message.
+  char out[10] = {static_cast<char>('0' + y / 1000 % 10),
+                  static_cast<char>('0' + y / 100 % 10),
+                  static_cast<char>('0' + y / 10 % 10),
+                  static_cast<char>('0' + y % 10),
+                  '-',
+                  static_cast<char>('0' + m / 10),
+                  static_cast<char>('0' + m % 10),
+                  '-',
+                  static_cast<char>('0' + d / 10),
+                  static_cast<char>('0' + d % 10)};
+  return std::string(out, sizeof(out));  // Boost dates run from 1400 to 9999: four digits
 }
 
 absl::StatusOr<TimeRange> ParseTimeRange(std::string_view text) {

@@ -156,11 +156,41 @@ std::string FormatInstant(Instant t, const TimeZone& zone) {
   const int64_t in_day = (local % kDay + kDay) % kDay;  // no days * kDay: it may overflow
   const Civil c = CivilFromDays(days);
   const int64_t a = offset < 0 ? -offset : offset;
-  std::string out = absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year, c.month,
-                                    c.day, in_day / 3600, in_day / 60 % 60, in_day % 60,
-                                    offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
-  if (a % 60 != 0) absl::StrAppendFormat(&out, ":%02d", a % 60);
-  return out;
+  if (c.year < 0 || c.year > 9999 || a >= 100 * 3600) {  // outside the common shape
+    std::string out = absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year, c.month,
+                                      c.day, in_day / 3600, in_day / 60 % 60, in_day % 60,
+                                      offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    if (a % 60 != 0) absl::StrAppendFormat(&out, ":%02d", a % 60);
+    return out;
+  }
+  // Digits by hand: this runs for every instant of every rendered message.
+  char out[28];
+  size_t n = 0;
+  auto two = [&](int64_t v) {
+    out[n++] = static_cast<char>('0' + v / 10);
+    out[n++] = static_cast<char>('0' + v % 10);
+  };
+  two(c.year / 100);
+  two(c.year % 100);
+  out[n++] = '-';
+  two(c.month);
+  out[n++] = '-';
+  two(c.day);
+  out[n++] = 'T';
+  two(in_day / 3600);
+  out[n++] = ':';
+  two(in_day / 60 % 60);
+  out[n++] = ':';
+  two(in_day % 60);
+  out[n++] = offset < 0 ? '-' : '+';
+  two(a / 3600);
+  out[n++] = ':';
+  two(a / 60 % 60);
+  if (a % 60 != 0) {
+    out[n++] = ':';
+    two(a % 60);
+  }
+  return std::string(out, n);
 }
 
 Date LocalDate(Instant t, const TimeZone& zone) {

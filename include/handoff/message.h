@@ -23,11 +23,16 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "handoff/ids.h"
 #include "handoff/instant.h"
 #include "handoff/time_zone.h"
 
 namespace handoff {
+
+// A message's own fields: (name, JSON value text) pairs, in order. Every kind has at most five,
+// kept inline (a sequence container: iterate, index, compare, emplace_back).
+using MessageFields = absl::InlinedVector<std::pair<std::string, std::string>, 5>;
 
 struct Message {
   uint64_t seq = 0;  // delivery order over the whole workspace, from 1
@@ -43,7 +48,7 @@ struct Message {
   std::optional<Instant> due;  // SLA messages and feedback_logged: the target's due instant
   // The kind's own fields, in order, as (name, JSON value text) pairs, e.g. ("slip_days", "3"),
   // ("text", "\"Login is slow\"").
-  std::vector<std::pair<std::string, std::string>> fields;
+  MessageFields fields;
 };
 
 // Renders the `handoff run` line: a compact JSON object, instants in `zone`'s offset.

@@ -38,7 +38,7 @@ constexpr int kResolution = static_cast<int>(SlaClockKind::kResolution);
 
 std::string Quote(std::string_view s) { return JsonString(s); }
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
+using Fields = MessageFields;
 // A message's fields from (name, value) pairs, moved in (a braced list would copy every
 // string), with room for one optional field more.
 template <typename... Pairs>

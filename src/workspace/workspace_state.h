@@ -141,7 +141,7 @@ class WorkspaceState {
   std::optional<BusinessTime> business_time;
   TimeZone zone;
   std::vector<SlaPolicy> policies;
-  // Per policy and clock: its thresholds in firing order, and its target in seconds (0: none).
+  // Per policy and clock: its thresholds in firing order (empty when the clock has no target).
   std::vector<std::array<std::vector<Threshold>, 2>> policy_thresholds;
   std::vector<std::vector<uint32_t>> policy_escalation;  // person ordinals by policy and level
 

@@ -31,8 +31,11 @@
 //       and priorities, so all four policies apply and the tick fires most first-response
 //       warnings plus the breaches and escalations of the urgent, high and gold policies (and the
 //       health changes breaches cause); mixed:0: normal/low questions only (the standard policy),
-//       so it fires warnings only (~80% of the items'). Counters: tick_ms, tick_cpu_ms, messages
-//       by kind, heap allocations per message. Target: <= 50 ms.
+//       so it fires warnings only (~80% of the items'). The day starts with an untimed tick at
+//       07:59 that moves the as-of date (the fresh workspace's first: thousands of forecast
+//       notices, which ae5's digest delivers during the logging), so the timed tick fires the
+//       SLA timers and what they cause, not that digest. Counters: tick_ms, tick_cpu_ms,
+//       messages by kind, heap allocations per message. Target: <= 50 ms.
 //   BM_ForecastFanOut/projects:P/cone_projects:C
 //       One update_milestone (in_progress, remaining_days past the plan: a slip of 6 working
 //       days) on a root milestone below which C projects hang (100 * C + 99 milestones,
@@ -1047,6 +1050,8 @@ void BM_TickOverOpenClocks(benchmark::State& state) {
   tick.at = Utc(day, 12, 59);
   tick.by = PersonId("lead0");
   tick.payload = handoff::Tick{};
+  Command morning = tick;  // the day's as-of move, before the logging
+  morning.at = Utc(day, 7, 59);
 
   double total_ns = 0, cpu_ns = 0;
   uint64_t messages = 0, allocations = 0;
@@ -1059,6 +1064,10 @@ void BM_TickOverOpenClocks(benchmark::State& state) {
     }
     CountingSink sink;
     sink.Attach(**ws);
+    if (absl::Status s = (*ws)->Apply(morning); !s.ok()) {
+      state.SkipWithError(std::string(s.ToString()).c_str());
+      return;
+    }
     for (const Command& c : logs) {
       absl::Status s = (*ws)->Apply(c);
       if (!s.ok()) {

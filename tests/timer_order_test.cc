@@ -79,6 +79,14 @@ std::vector<std::string> Commands(uint64_t seed, int items) {
   return out;
 }
 
+Command TickAt(Instant at) {
+  Command tick;
+  tick.at = at;
+  tick.by = PersonId("zhao.lead");
+  tick.payload = Tick{};
+  return tick;
+}
+
 struct Result {
   std::vector<std::string> lines;
   size_t before_last_tick = 0;  // messages delivered before the final tick
@@ -94,29 +102,17 @@ Result Replay(const std::vector<std::string>& commands, bool follow_wakeups) {
     // Before each command, and at the end, tick at every wakeup up to that point.
     const Command command = Event(c);
     while (follow_wakeups && ws->NextWakeup() && *ws->NextWakeup() <= command.at) {
-      Command tick;
-      tick.at = *ws->NextWakeup();
-      tick.by = PersonId("zhao.lead");
-      tick.payload = Tick{};
-      EXPECT_TRUE(ws->Apply(tick).ok());
+      EXPECT_TRUE(ws->Apply(TickAt(*ws->NextWakeup())).ok());
     }
     absl::Status s = ws->Apply(command);
     EXPECT_TRUE(s.ok()) << s << " in " << c;
   }
   while (follow_wakeups && ws->NextWakeup() && *ws->NextWakeup() <= end) {
-    Command tick;
-    tick.at = *ws->NextWakeup();
-    tick.by = PersonId("zhao.lead");
-    tick.payload = Tick{};
-    EXPECT_TRUE(ws->Apply(tick).ok());
+    EXPECT_TRUE(ws->Apply(TickAt(*ws->NextWakeup())).ok());
   }
   Result result;
   result.before_last_tick = rec.messages.size();
-  Command tick;
-  tick.at = end;
-  tick.by = PersonId("zhao.lead");
-  tick.payload = Tick{};
-  EXPECT_TRUE(ws->Apply(tick).ok());
+  EXPECT_TRUE(ws->Apply(TickAt(end)).ok());
   EXPECT_FALSE(ws->NextWakeup() && *ws->NextWakeup() <= end);
   // The SLA messages, without seq (the runs interleave other messages differently).
   const std::vector<std::string> lines = rec.Lines(ws->time_zone());

@@ -17,6 +17,7 @@
 #include "handoff/calendar.h"
 #include "handoff/model.h"
 #include "handoff/portfolio.h"
+#include "src/internal/marks.h"
 
 namespace handoff::internal {
 
@@ -244,8 +245,7 @@ class PortfolioState {
   // ends may move, the milestones whose working time changed.
   std::vector<std::pair<uint32_t, uint32_t>> reforecast_heap;
   std::vector<uint32_t> reforecast_projects, reforecast_reshaped;
-  std::vector<uint32_t> project_mark;  // per project, a generation per Reforecast
-  uint32_t project_generation = 0;
+  Marks project_marks;  // projects already listed in reforecast_projects
   std::vector<int32_t> project_moved_max;
   std::vector<uint8_t> project_rescan;
   std::vector<std::pair<uint32_t, int32_t>> project_undo;  // (project, old end_i)

@@ -301,16 +301,11 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   reshaped.clear();
   // Per project in `projects`: the largest EFi a milestone moved to, and whether a milestone
   // that was at the end moved earlier (then the end needs a scan of the project).
-  if (s.project_mark.size() < s.projects.size()) {
-    s.project_mark.resize(s.projects.size(), 0);
+  s.project_marks.Begin(s.projects.size());
+  if (s.project_moved_max.size() < s.projects.size()) {
     s.project_moved_max.resize(s.projects.size(), 0);
     s.project_rescan.resize(s.projects.size(), 0);
   }
-  if (++s.project_generation == 0) {
-    std::fill(s.project_mark.begin(), s.project_mark.end(), 0);
-    s.project_generation = 1;
-  }
-  const uint32_t project_gen = s.project_generation;
 
   // Forward: in topological order (a min-heap on position), from the seeds through every
   // milestone whose predecessor's finish point moved.
@@ -339,8 +334,7 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     {
       using P = PortfolioState;
       const uint32_t p = s.milestones[m].project;
-      if (s.project_mark[p] != project_gen) {
-        s.project_mark[p] = project_gen;
+      if (s.project_marks.Mark(p)) {
         s.project_moved_max[p] = 0;
         s.project_rescan[p] = 0;
         projects.push_back(p);

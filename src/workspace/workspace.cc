@@ -172,6 +172,11 @@ class Run {
   void End();
 
   // --- SLA timers ---
+  // Whether `t` is its clock's pending timer (not replaced since it was scheduled).
+  bool Live(const Timer& t) const {
+    const FeedbackRec& f = s_.feedback[t.feedback];
+    return f.armed[t.clock] && f.timer_gen[t.clock] == t.gen;
+  }
   // The earliest live timer (stale entries on top are dropped); null when none.
   const Timer* TopTimer();
   // Schedules the next threshold of the clock to fire (after the last fired, as of `now`),
@@ -286,12 +291,8 @@ void Run::FireDue() {
   std::vector<Timer> batch;  // due at or before c_.at, sorted, from `next_in_batch` on
   size_t next_in_batch = 0;
   int pops = 0;
-  auto live = [&](const Timer& t) {
-    const FeedbackRec& f = s_.feedback[t.feedback];
-    return f.armed[t.clock] && f.timer_gen[t.clock] == t.gen;
-  };
   for (;;) {
-    while (next_in_batch < batch.size() && !live(batch[next_in_batch])) ++next_in_batch;
+    while (next_in_batch < batch.size() && !Live(batch[next_in_batch])) ++next_in_batch;
     const std::optional<Instant> digest = s_.outbox.NextDigest();
     const Timer* top = TopTimer();
     const bool from_batch =
@@ -312,7 +313,7 @@ void Run::FireDue() {
                                     [&](const Timer& x) { return c_.at < x.at; });
           batch.reserve(static_cast<size_t>(heap.end() - due));
           for (auto it = due; it != heap.end(); ++it) {
-            if (live(*it)) batch.push_back(*it);
+            if (Live(*it)) batch.push_back(*it);
           }
           heap.erase(due, heap.end());
           std::make_heap(heap.begin(), heap.end(), TimerLater{});
@@ -406,9 +407,7 @@ void Run::End() {
 const Timer* Run::TopTimer() {
   std::vector<Timer>& heap = s_.timers;
   while (!heap.empty()) {
-    const Timer& t = heap.front();
-    const FeedbackRec& f = s_.feedback[t.feedback];
-    if (f.armed[t.clock] && f.timer_gen[t.clock] == t.gen) return &heap.front();
+    if (Live(heap.front())) return &heap.front();
     std::pop_heap(heap.begin(), heap.end(), TimerLater{});
     heap.pop_back();
   }
@@ -437,10 +436,7 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now) {
   }
   std::vector<Timer>& heap = s_.timers;
   if (heap.size() > 2 * s_.live_timers + 1024) {  // drop the stale entries
-    std::erase_if(heap, [&](const Timer& t) {
-      const FeedbackRec& g = s_.feedback[t.feedback];
-      return !g.armed[t.clock] || g.timer_gen[t.clock] != t.gen;
-    });
+    std::erase_if(heap, [&](const Timer& t) { return !Live(t); });
     std::make_heap(heap.begin(), heap.end(), TimerLater{});
   }
   Scheduled out;
@@ -908,14 +904,8 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
   const internal::RiskInfo& risk = s_.risks[risk_index];
   // Customer-visible milestones threatened, directly or downstream, grouped by account.
   std::vector<uint32_t> affected;
-  const internal::PortfolioState& ps = internal::PortfolioAccess::State(*s_.portfolio);
-  if (s_.milestone_mark.size() < s_.milestones.size())
-    s_.milestone_mark.resize(s_.milestones.size());
-  if (++s_.mark_generation == 0) {  // wrapped: old marks could match again
-    std::fill(s_.milestone_mark.begin(), s_.milestone_mark.end(), 0);
-    s_.mark_generation = 1;
-  }
-  const uint32_t gen = s_.mark_generation;
+  const internal::PortfolioState& ps = portfolio_state();
+  s_.milestone_marks.Begin(s_.milestones.size());
   std::vector<uint32_t> stack;
   for (uint32_t root : risk.milestones) {
     if (s_.milestones[root].visible) affected.push_back(root);
@@ -924,8 +914,7 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
       const uint32_t v = stack.back();
       stack.pop_back();
       internal::ForEachSuccessor(ps, v, [&](uint32_t t, int32_t) {
-        if (s_.milestone_mark[t] == gen) return;
-        s_.milestone_mark[t] = gen;
+        if (!s_.milestone_marks.Mark(t)) return;
         if (s_.milestones[t].visible) affected.push_back(t);
         stack.push_back(t);
       });
@@ -1051,7 +1040,7 @@ absl::Status Run::Do(const AcceptChange& p) {
   absl::StatusOr<ScheduleDelta> delta = s_.portfolio->ApplyChange(project_id, change);
   if (!delta.ok()) return PortfolioCheck(delta.status());  // only OutOfRange is left
   // Register the new milestones (the portfolio appended them in the same order).
-  const internal::PortfolioState& ps = internal::PortfolioAccess::State(*s_.portfolio);
+  const internal::PortfolioState& ps = portfolio_state();
   const WorkingCalendar& cal = s_.portfolio->calendar();
   for (const Milestone& nm : p.new_milestones) {
     const uint32_t index = static_cast<uint32_t>(s_.milestones.size());

@@ -19,6 +19,7 @@
 #include "handoff/portfolio.h"
 #include "handoff/sla.h"
 #include "handoff/workspace.h"
+#include "src/internal/marks.h"
 #include "src/routing/block_pool.h"
 #include "src/routing/outbox.h"
 #include "src/sla/clock.h"
@@ -158,9 +159,7 @@ class WorkspaceState {
   // top is live between commands.
   std::vector<Timer> timers;
   size_t live_timers = 0;
-  // Scratch marks for walks over the portfolio's milestones (a generation per walk).
-  std::vector<uint32_t> milestone_mark;
-  uint32_t mark_generation = 0;
+  Marks milestone_marks;  // scratch for walks over the portfolio's milestones
 
   BlockPool message_pool;  // before the outbox: it outlives every message
   Outbox outbox;

@@ -1,0 +1,38 @@
+// Private: generation-stamped marks over dense ordinals. Starting a new round is O(1) (a full
+// clear only when the 32-bit generation wraps), so a walk that marks a few entries of a large
+// table costs only what it marks.
+#ifndef HANDOFF_SRC_INTERNAL_MARKS_H_
+#define HANDOFF_SRC_INTERNAL_MARKS_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace handoff::internal {
+
+class Marks {
+ public:
+  // Starts a round over ordinals [0, n): nothing is marked.
+  void Begin(size_t n) {
+    if (stamp_.size() < n) stamp_.resize(n, 0);
+    if (++generation_ == 0) {  // wrapped: old stamps could match again
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      generation_ = 1;
+    }
+  }
+  // Marks `i`; returns false when it was marked already in this round.
+  bool Mark(uint32_t i) {
+    if (stamp_[i] == generation_) return false;
+    stamp_[i] = generation_;
+    return true;
+  }
+
+ private:
+  std::vector<uint32_t> stamp_;
+  uint32_t generation_ = 0;
+};
+
+}  // namespace handoff::internal
+
+#endif  // HANDOFF_SRC_INTERNAL_MARKS_H_

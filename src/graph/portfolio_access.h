@@ -17,7 +17,8 @@ namespace handoff::internal {
 struct PortfolioAccess {
   static const PortfolioState& State(const Portfolio& p);
   // Portfolio::CheckProgress and UpdateProgress for milestone ordinal `m` (no id lookup). With
-  // `moved_ids` false the delta's `moved` stays empty: State().last_moved has the moves.
+  // `moved_ids` false the delta's `moved` stays empty: State().last_moved has the moves (in no
+  // particular order).
   static absl::Status CheckProgress(const Portfolio& p, uint32_t m, const Progress& progress);
   static absl::StatusOr<ScheduleDelta> UpdateProgress(Portfolio& p, uint32_t m,
                                                       const Progress& progress, bool moved_ids);

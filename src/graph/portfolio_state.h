@@ -238,8 +238,9 @@ class PortfolioState {
   std::vector<uint32_t> touched;  // recorded in the undo log, one generation per change
   uint32_t change_generation = 0;
   std::vector<UndoEntry> undo;
-  // The ordinals of the last change's ScheduleDelta::moved, in the same order (the library's
-  // own callers read it instead of the ids; ApplyChange filters both alike).
+  // The ordinals of the last change's ScheduleDelta::moved (the library's own callers read it
+  // instead of the ids; ApplyChange filters both alike): in the same order when the change
+  // reported ids, in no particular order after Reforecast with `moved_ids` false.
   std::vector<uint32_t> last_moved;
   // Reforecast's scratch: its heap of (topological position, milestone), the projects whose
   // ends may move, the milestones whose working time changed.

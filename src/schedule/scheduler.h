@@ -37,7 +37,8 @@ void Touch(PortfolioState& s, uint32_t m);
 // through everything whose finish moved, project ends, then latest dates from `backward_seeds`
 // and from every project whose end moved. On OutOfRange restores every schedule value touched
 // and returns the error (the caller reverts its edit). On success reports the moves.
-// With `moved_ids` false, ScheduleDelta::moved stays empty (s.last_moved has the moves).
+// With `moved_ids` false, ScheduleDelta::moved stays empty and s.last_moved has the moves in no
+// particular order (else in id order, as `moved`).
 absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
                                          absl::Span<const uint32_t> forward_seeds,
                                          absl::Span<const uint32_t> backward_seeds,

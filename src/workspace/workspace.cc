@@ -206,7 +206,7 @@ class Run {
   // The first SLA policy that fits the item's kind, priority and account tier; -1 for none.
   void SelectPolicy(FeedbackRec& f) const;
   // Tells the moves of the last portfolio change (PortfolioState::last_moved, milestone
-  // ordinals in id order).
+  // ordinals in any order): notices in milestone id order.
   void ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause, uint32_t quiet_account);
   const internal::PortfolioState& portfolio_state() const {
     return internal::PortfolioAccess::State(*s_.portfolio);
@@ -530,6 +530,9 @@ void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
                       uint32_t quiet_account) {
   const WorkingCalendar& cal = s_.portfolio->calendar();
   const internal::PortfolioState& ps = portfolio_state();
+  // (milestone, old finish day) of each notice; `moved` may be in any order, notices go out in
+  // milestone id order.
+  absl::InlinedVector<std::pair<uint32_t, int32_t>, 8> notices;
   for (const uint32_t m : moved) {
     MilestoneInfo& mi = s_.milestones[m];
     const int32_t old_day = mi.finish_day;
@@ -539,10 +542,18 @@ void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
     if (old_day == day) continue;
     mi.finish_day = day;
     if (!mi.visible) continue;
+    if (AeOf(mi.project) == kNobody || s_.projects[mi.project].account == quiet_account) continue;
+    notices.emplace_back(m, old_day);
+  }
+  std::sort(notices.begin(), notices.end(), [&](const auto& a, const auto& b) {
+    return s_.milestones[a.first].id < s_.milestones[b.first].id;
+  });
+  for (const auto& [m, old_day] : notices) {
+    const MilestoneInfo& mi = s_.milestones[m];
+    const int32_t day = mi.finish_day;
     const Date old_finish = cal.DayAt(old_day), new_finish = cal.DayAt(day);
     const uint32_t account = s_.projects[mi.project].account;
     const uint32_t ae = AeOf(mi.project);
-    if (ae == kNobody || account == quiet_account) continue;
     auto m_out = NewMessage(c_.at, ae, "forecast_changed", mi.project);
     m_out->milestone = mi.id;
     m_out->fields.reserve(5);

@@ -30,6 +30,7 @@ class BlockPool {
         if (free_ != nullptr) {
           FreeBlock* b = free_;
           free_ = b->next;
+          if (free_ != nullptr) PrefetchForWrite(free_);
           return b;
         }
         if (bump_ == end_) {
@@ -40,6 +41,7 @@ class BlockPool {
         }
         void* p = bump_;
         bump_ += block_;
+        if (bump_ != end_) PrefetchForWrite(bump_);
         return p;
       }
     }
@@ -60,6 +62,12 @@ class BlockPool {
   static constexpr size_t kBlocksPerChunk = 256;
   static constexpr size_t kAlign = alignof(std::max_align_t);
   static size_t Round(size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
+  // Asks for the next block's cache lines ahead of its use: a message block is written whole
+  // right after it is allocated, and a fresh or long-freed one is cold (each line a miss).
+  void PrefetchForWrite(const void* block) const {
+    const char* p = static_cast<const char*>(block);
+    for (size_t off = 0; off < block_; off += 64) __builtin_prefetch(p + off, 1, 3);
+  }
   struct FreeBlock {
     FreeBlock* next;
   };

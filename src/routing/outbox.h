@@ -4,8 +4,8 @@
 #ifndef HANDOFF_SRC_ROUTING_OUTBOX_H_
 #define HANDOFF_SRC_ROUTING_OUTBOX_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +22,36 @@ namespace handoff::internal {
 using MessagePtr = std::shared_ptr<const Message>;
 // The messages one command delivered, for the sinks (most deliver a few).
 using DeliveredList = absl::InlinedVector<MessagePtr, 4>;
+
+// The unacknowledged messages of one inbox, oldest first: a vector consumed from the front and
+// compacted once half of it is consumed, so an inbox allocates only when it grows past its
+// largest size so far (a std::deque allocated a node per 32 messages).
+class MessageQueue {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  size_t size() const { return items_.size() - head_; }
+  const MessagePtr& front() const { return items_[head_]; }
+  const MessagePtr& back() const { return items_.back(); }
+  std::vector<MessagePtr>::const_iterator begin() const {
+    return items_.begin() + static_cast<std::ptrdiff_t>(head_);
+  }
+  std::vector<MessagePtr>::const_iterator end() const { return items_.end(); }
+  void push_back(MessagePtr m) { items_.push_back(std::move(m)); }
+  void pop_front() {
+    items_[head_++].reset();
+    if (head_ == items_.size()) {
+      items_.clear();
+      head_ = 0;
+    } else if (head_ >= 64 && 2 * head_ >= items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+
+ private:
+  std::vector<MessagePtr> items_;
+  size_t head_ = 0;  // the first unacknowledged
+};
 
 class Outbox {
  public:
@@ -63,7 +93,7 @@ class Outbox {
     uint64_t seq = 0;
   };
   struct Inbox {
-    std::deque<MessagePtr> unacked;
+    MessageQueue unacked;
     uint64_t last_delivered = 0;
     // By a hash of the subject; a chain resolves (rare) collisions.
     absl::flat_hash_map<uint64_t, absl::InlinedVector<Latest, 1>> latest;

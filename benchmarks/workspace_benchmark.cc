@@ -49,9 +49,6 @@
 // then keep the samples under TimedApply; or
 //   valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*TimedApply*' ...
 #include <time.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include <algorithm>
 #include <array>
@@ -133,13 +130,14 @@ double ThreadCpuNs() {
 }
 
 // Untimed, before a timed call that follows a burst of set-up frees (the last iteration's
-// teardown, the logging): glibc defers merging freed chunks until a later large request, which
-// would then land in the timed call (a tick's first large allocation took ~10% of it). This
-// merges them now.
+// teardown, the logging): glibc merges freed small chunks only when a later request of 1 KiB or
+// more comes, which then lands in the timed call (a tick's first large allocation took ~10% of
+// it). One such request here merges them now (malloc_trim would also hand pages back to the
+// system, which the timed call would then fault in again).
 void SettleHeap() {
-#if defined(__GLIBC__)
-  malloc_trim(0);
-#endif
+  void* p = std::malloc(4096);
+  benchmark::DoNotOptimize(p);
+  std::free(p);
 }
 
 // Every timed Apply goes through here, so a profiler can collect just those calls:

@@ -737,5 +737,51 @@ TEST(RoutingTest, PendingIsPerPersonAndAckIsCumulativeOverGlobalSeqs) {
   EXPECT_THAT(seqs("li.pm"), IsEmpty());
 }
 
+// A long inbox acknowledged in uneven steps while new messages keep arriving: Pending is always
+// exactly the unacknowledged messages in delivery order (the inbox compacts its queue once half
+// of it is acknowledged).
+TEST(RoutingTest, LongInboxStaysOrderedThroughPartialAcks) {
+  auto ws = MakeWorkspace();
+  std::vector<uint64_t> expected;  // li.pm's unacknowledged seqs, the reference
+  int next_id = 0;
+  auto log = [&](int n) {
+    for (int i = 0; i < n; ++i, ++next_id) {
+      const int minute = next_id / 60, second = next_id % 60;
+      const std::string at = absl::StrCat("2027-01-05T10:", minute < 10 ? "0" : "", minute, ":",
+                                          second < 10 ? "0" : "", second);
+      ASSERT_TRUE(Applied(*ws, at, "chen.ae",
+                          absl::StrCat(R"("type": "log_feedback", "id": "F)", next_id,
+                                       R"(", "project": "P1", "kind": "question",
+                                          "channel": "email", "priority": "normal",
+                                          "text": "q)",
+                                       next_id, "\"")));
+    }
+  };
+  auto pending = [&] {
+    std::vector<uint64_t> out;
+    for (const Message& m : ws->Pending(PersonId("li.pm"))) out.push_back(m.seq);
+    return out;
+  };
+  // Each step: messages logged, then how many of the oldest unacknowledged are acknowledged.
+  const std::vector<std::pair<int, int>> steps = {{150, 7}, {0, 60}, {20, 1},  {0, 40},  {100, 90},
+                                                  {5, 70},  {0, 0},  {30, 37}, {64, 63}, {1, 2}};
+  for (const auto& [logged, acked] : steps) {
+    const uint64_t before =
+        ws->Pending(PersonId("li.pm")).empty() ? 0 : ws->Pending(PersonId("li.pm")).back().seq;
+    log(logged);
+    for (const Message& m : ws->Pending(PersonId("li.pm"))) {
+      if (m.seq > before) expected.push_back(m.seq);
+    }
+    ASSERT_LE(static_cast<size_t>(acked), expected.size());
+    if (acked > 0) {
+      ASSERT_TRUE(ws->Ack(PersonId("li.pm"), expected[static_cast<size_t>(acked) - 1]).ok());
+      expected.erase(expected.begin(), expected.begin() + acked);
+    }
+    ASSERT_EQ(pending(), expected) << "after logging " << logged << " and acking " << acked;
+  }
+  EXPECT_EQ(next_id, 370);
+  EXPECT_THAT(expected, IsEmpty());
+}
+
 }  // namespace
 }  // namespace handoff

@@ -568,6 +568,86 @@ TEST(SchedulePropertyTest, ForecastWithProgressAndAsOfMatchesFullRecomputationAf
       counts.refused_changes, counts.refused_change_cycles);
 }
 
+// Latest dates on demand (docs/scheduling.md): progress reports and as-of moves leave their
+// backward pass to the next reader of a latest date or the next plan edit, which runs it
+// together with its own. Bursts of edits with no read in between (progress, as-of moves,
+// durations, links, some refused) must leave the same schedule, slack and critical flags
+// included, as a full recomputation, and the same critical paths.
+TEST(SchedulePropertyTest, DeferredLatestDatesMatchFullRecomputationAfterBurstsOfEdits) {
+  Rng rng(1234567);
+  int edits = 0, deferred = 0, plan_edits = 0, changes = 0;
+  for (int round = 0; round < 60; ++round) {
+    absl::StatusOr<Portfolio> p = Portfolio::Create(RandomPortfolio(rng));
+    ASSERT_TRUE(p.ok()) << p.status();
+    Model model;
+    model.TakeBaseline(*p);
+    std::vector<std::string> ids;
+    for (const Project& pr : p->ToSpec().projects) {
+      for (const Milestone& m : pr.milestones) ids.push_back(m.id.value());
+    }
+    std::string history;
+    for (int burst = 0; burst < 10; ++burst) {
+      const int n = Uniform(rng, 1, 8);
+      for (int e = 0; e < n; ++e, ++edits) {
+        const int kind = Uniform(rng, 0, 10);
+        const std::string& m = ids[rng() % ids.size()];
+        if (kind <= 5) {
+          const Progress pr = RandomProgress(rng);
+          absl::StrAppend(&history, "\n  UpdateProgress ", m, " ",
+                          std::string(MilestoneStatusName(pr.status)), " on ",
+                          FormatIsoDate(pr.reported_on));
+          if (pr.remaining_days) absl::StrAppend(&history, " remaining ", *pr.remaining_days);
+          if (pr.finished_on)
+            absl::StrAppend(&history, " finished ", FormatIsoDate(*pr.finished_on));
+          ASSERT_TRUE(p->UpdateProgress(MilestoneId(m), pr).ok()) << history;
+          model.Apply(m, pr);
+          ++deferred;
+        } else if (kind <= 7) {
+          const Date as_of = model.as_of ? *model.as_of + boost::gregorian::days(Uniform(rng, 0, 5))
+                                         : RandomDate(rng, 0, 40);
+          absl::StrAppend(&history, "\n  SetAsOf ", FormatIsoDate(as_of));
+          ASSERT_TRUE(p->SetAsOf(as_of).ok()) << history;
+          model.as_of = as_of;
+          ++deferred;
+        } else if (kind == 8) {
+          const int d = Uniform(rng, 0, 8);
+          absl::StrAppend(&history, "\n  SetDuration ", m, " ", d);
+          ASSERT_TRUE(p->SetDuration(MilestoneId(m), d).ok()) << history;
+          ++plan_edits;
+        } else if (kind == 9) {
+          const std::string& a = ids[rng() % ids.size()];
+          absl::StatusOr<ScheduleDelta> d = p->AddLink(MilestoneId(a), MilestoneId(m), 0);
+          absl::StrAppend(&history, "\n  AddLink ", a, " -> ", m, d.ok() ? "" : " (refused)");
+          if (d.ok()) ++plan_edits;
+        } else {
+          // A change request defers its backward pass too.
+          std::string what;
+          auto [project, change] = RandomChange(rng, p->ToSpec(), ids, model, &what);
+          absl::StatusOr<ScheduleDelta> d = p->ApplyChange(project, change);
+          absl::StrAppend(&history, "\n  ", what, d.ok() ? "" : " (refused)");
+          if (!d.ok()) continue;
+          ++changes;
+          for (const Milestone& nm : change.new_milestones) {
+            ids.push_back(nm.id.value());
+            // Its first forecast is its baseline (this read runs the deferred pass early).
+            absl::StatusOr<MilestoneSchedule> row = p->ScheduleOf(nm.id);
+            ASSERT_TRUE(row.ok()) << history;
+            model.baseline[nm.id.value()] = {row->start, row->finish};
+          }
+        }
+      }
+      ExpectConsistent(*p, model, history);
+      if (::testing::Test::HasFatalFailure() || ::testing::Test::HasNonfatalFailure()) return;
+    }
+  }
+  EXPECT_GE(edits, 2000);
+  EXPECT_GT(deferred, 1000);
+  EXPECT_GT(plan_edits, 200);
+  EXPECT_GT(changes, 100);
+  std::printf("edits %d: deferred %d, plan edits %d, changes %d\n", edits, deferred, plan_edits,
+              changes);
+}
+
 // Change requests near 9999-12-31: some would push a finish past it and must be rolled back
 // whole (new milestones, durations, links, the as-of index), leaving a portfolio that edits,
 // rebuilds and re-forecasts exactly as if they had never been tried; the ids they would have

@@ -527,11 +527,13 @@ std::vector<ProjectId> Portfolio::ProjectIds() const {
 
 absl::StatusOr<MilestoneSchedule> Portfolio::ScheduleOf(const MilestoneId& id) const {
   HANDOFF_ASSIGN_OR_RETURN(uint32_t m, FindMilestone(*state_, id));
+  internal::EnsureLateDates(*state_);
   return ScheduleRow(*state_, m);
 }
 
 std::vector<MilestoneSchedule> Portfolio::Schedule() const {
   const PortfolioState& s = *state_;
+  internal::EnsureLateDates(s);
   std::vector<uint32_t> order(s.milestones.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
@@ -544,6 +546,7 @@ std::vector<MilestoneSchedule> Portfolio::Schedule() const {
 
 absl::StatusOr<std::vector<MilestoneId>> Portfolio::CriticalPath(const ProjectId& id) const {
   HANDOFF_ASSIGN_OR_RETURN(uint32_t p, FindProject(*state_, id));
+  internal::EnsureLateDates(*state_);
   std::vector<MilestoneId> path;
   for (uint32_t m : internal::CriticalPath(*state_, p)) path.emplace_back(state_->milestones[m].id);
   return path;
@@ -813,7 +816,9 @@ absl::StatusOr<ScheduleDelta> PortfolioAccess::UpdateProgress(Portfolio& portfol
   s.mode[m] = mode;
   s.status[m] = progress.status;
   s.progress.insert_or_assign(m, std::move(rec));
-  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, {m}, {m}, moved_ids);
+  // Nothing reads a latest date on the way: the backward pass waits for the next reader.
+  absl::StatusOr<ScheduleDelta> delta =
+      internal::Reforecast(s, {m}, {m}, moved_ids, /*defer_backward=*/true);
   if (!delta.ok()) {
     s.mode[m] = old_mode;
     s.status[m] = old_status;
@@ -852,7 +857,8 @@ absl::StatusOr<ScheduleDelta> Portfolio::SetAsOf(Date as_of) {
   const int32_t old_floor = s.floor;
   s.floor = floor;
   internal::BeginChange(s);
-  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, bound, {});
+  absl::StatusOr<ScheduleDelta> delta =
+      internal::Reforecast(s, bound, {}, /*moved_ids=*/true, /*defer_backward=*/true);
   if (!delta.ok()) {
     s.floor = old_floor;
     internal::RestoreFloorEntries(s, taken);
@@ -1300,7 +1306,9 @@ absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
   for (const ChangeEdge& e : rc.edges) {
     if (e.link) backward.push_back(e.pred);
   }
-  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(s, forward, backward);
+  // As for progress: the latest dates wait for their next reader.
+  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(
+      s, forward, backward, /*moved_ids=*/true, /*defer_backward=*/true);
   if (!delta.ok()) {
     RevertChange(s, rc, old_durations, applied);
     return delta;

@@ -4,8 +4,10 @@
 #ifndef HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_
 #define HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -191,7 +193,8 @@ class PortfolioState {
 
   // Schedule, per milestone ordinal. Points encode START(k) = 2k and END(k) = 2k+1.
   std::vector<int32_t> es, ef;  // earliest start and finish points
-  std::vector<int32_t> lf;      // latest finish, in working-time instants (LFi)
+  std::vector<int32_t> lf;      // latest finish, in working-time instants (LFi); current only
+                                // after FlushLateDates (see `late`)
   // A topological order of milestones along active dependency edges, and each one's position.
   std::vector<uint32_t> topo_order;
   std::vector<uint32_t> topo_pos;
@@ -246,7 +249,23 @@ class PortfolioState {
   // ends may move, the milestones whose working time changed.
   std::vector<std::pair<uint32_t, uint32_t>> reforecast_heap;
   std::vector<uint32_t> reforecast_projects, reforecast_reshaped;
+  std::vector<std::pair<uint32_t, int32_t>> reforecast_ends;  // (project, old end)
   Marks project_marks;  // projects already listed in reforecast_projects
+  // Latest dates on demand (docs/scheduling.md "Latest dates on demand"): a progress report or
+  // an as-of move re-forecasts forward and leaves its backward pass here; the pass runs before
+  // the next read of a latest date (slack, critical) or the next plan edit (FlushLateDates).
+  struct LateDates {
+    LateDates() {
+      seeded.Begin(0);
+      ended.Begin(0);
+    }
+    std::vector<uint32_t> seeds;                     // recomputed with their predecessors
+    Marks seeded;                                    // milestones in `seeds` (one round per flush)
+    std::vector<std::pair<uint32_t, int32_t>> ends;  // (project, its end at the last flush)
+    Marks ended;                                     // projects in `ends`
+    std::atomic<bool> pending{false};
+    std::mutex mu;  // const readers flush under it
+  } late;
   std::vector<int32_t> project_moved_max;
   std::vector<uint8_t> project_rescan;
   std::vector<std::pair<uint32_t, int32_t>> project_undo;  // (project, old end_i)

@@ -21,6 +21,10 @@ class Marks {
       generation_ = 1;
     }
   }
+  // Extends the ordinals to [0, n) without starting a new round.
+  void Grow(size_t n) {
+    if (stamp_.size() < n) stamp_.resize(n, 0);
+  }
   // Marks `i`; returns false when it was marked already in this round.
   bool Mark(uint32_t i) {
     if (stamp_[i] == generation_) return false;

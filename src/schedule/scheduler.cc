@@ -294,6 +294,7 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
       }
     });
   }
+  ClearLateDates(s);  // every latest date is current
   return absl::OkStatus();
 }
 
@@ -326,10 +327,87 @@ void RollBack(PortfolioState& s) {
   s.project_undo.clear();
 }
 
+namespace {
+
+// The backward pass: LFi in reverse topological order (a max-heap on position). Starts from the
+// projects whose end moved (from the old end given: LFi = min(end(P), successors' bounds) moves
+// with the end only where the end binds: a later end frees the milestones it bound, LFi == the
+// old end; an earlier end binds those past it) and from `seeds` with their predecessors (a
+// seed's latest start may have moved, its duration, links or working time EFi - ESi changed,
+// whether or not its LFi moves). A milestone whose LFi moves queues its predecessors. `touch`:
+// record undo entries (an edit's pass). Returns how many milestones it recomputed.
+size_t Backward(PortfolioState& s, absl::Span<const std::pair<uint32_t, int32_t>> ends,
+                absl::Span<const uint32_t> seeds, bool touch) {
+  const uint32_t gen = NextGeneration(s);
+  WorkList<false> backward(s.reforecast_heap);
+  auto push_backward = [&](uint32_t m) {
+    if (s.stamp[m] == gen) return;
+    s.stamp[m] = gen;
+    backward.Push({s.topo_pos[m], m});
+  };
+  for (const auto& [p, old_end] : ends) {
+    const ProjectRec& rec = s.projects[p];
+    const int32_t end = rec.end_i;
+    if (end == old_end) continue;
+    for (uint32_t m : rec.milestones) {
+      if (end > old_end ? s.lf[m] == old_end : s.lf[m] > end) push_backward(m);
+    }
+  }
+  for (uint32_t m : seeds) {
+    push_backward(m);
+    ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
+  }
+  size_t recomputed = 0;
+  while (!backward.empty()) {
+    const uint32_t m = backward.Pop();
+    ++recomputed;
+    if (touch) Touch(s, m);
+    int32_t old_lf = s.lf[m];
+    ComputeBackward(s, m);
+    if (s.lf[m] != old_lf) ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
+  }
+  return recomputed;
+}
+
+// Runs the deferred backward pass (if any) and clears what it started from. Returns how many
+// milestones it recomputed.
+size_t RunLateDates(PortfolioState& s, bool touch) {
+  PortfolioState::LateDates& late = s.late;
+  if (!late.pending.load(std::memory_order_relaxed)) return 0;
+  // Seeds of a change later rolled back (a new milestone's ordinal) may be gone.
+  std::erase_if(late.seeds, [&](uint32_t m) { return m >= s.milestones.size(); });
+  const size_t recomputed = Backward(s, late.ends, late.seeds, touch);
+  ClearLateDates(s);
+  return recomputed;
+}
+
+}  // namespace
+
+void ClearLateDates(PortfolioState& s) {
+  PortfolioState::LateDates& late = s.late;
+  late.seeds.clear();
+  late.ends.clear();
+  late.seeded.Begin(s.milestones.size());
+  late.ended.Begin(s.projects.size());
+  late.pending.store(false, std::memory_order_release);
+}
+
+void FlushLateDates(PortfolioState& s) { RunLateDates(s, /*touch=*/false); }
+
+void EnsureLateDates(const PortfolioState& s) {
+  if (!s.late.pending.load(std::memory_order_acquire)) return;
+  // The state is never created const: a reader may complete the deferred pass, which only
+  // writes s.lf, the pass's scratch and `late`, none of which another const reader uses
+  // without going through here.
+  PortfolioState& mutable_state = const_cast<PortfolioState&>(s);
+  std::lock_guard<std::mutex> lock(mutable_state.late.mu);
+  FlushLateDates(mutable_state);
+}
+
 absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
                                          absl::Span<const uint32_t> forward_seeds,
-                                         absl::Span<const uint32_t> backward_seeds,
-                                         bool moved_ids) {
+                                         absl::Span<const uint32_t> backward_seeds, bool moved_ids,
+                                         bool defer_backward) {
   ScheduleDelta delta;
   const int32_t max_day = s.calendar->MaxIndex();
   // Scratch kept in the state, so a small change allocates nothing.
@@ -387,53 +465,41 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     }
     NoteFloorKey(s, m);
   }
-  // A project's end (the largest EFi of its milestones) moves only when an EFi does: later when
-  // one passes it, earlier only when one at the end moved earlier (scanned below).
   std::sort(projects.begin(), projects.end());
 
-  // Backward: in reverse topological order (a max-heap on position). A milestone's latest
-  // finish depends on its successors' latest starts and its project's end.
-  gen = NextGeneration(s);
-  WorkList<false> backward(s.reforecast_heap);
-  auto push_backward = [&](uint32_t m) {
-    if (s.stamp[m] == gen) return;
-    s.stamp[m] = gen;
-    backward.Push({s.topo_pos[m], m});
-  };
-  auto seed_backward = [&](uint32_t m) {
-    push_backward(m);
-    // The seed's own latest start may have moved (its duration or links changed): its
-    // predecessors are recomputed whether or not its latest finish moves.
-    ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
-  };
+  // A project's end (the largest EFi of its milestones) moves only when an EFi does: later when
+  // one passes it, earlier only when one at the end moved earlier (then the project is scanned).
+  std::vector<std::pair<uint32_t, int32_t>>& moved_ends = s.reforecast_ends;  // (project, old)
+  moved_ends.clear();
   for (uint32_t p : projects) {
     ProjectRec& rec = s.projects[p];
     const int32_t old_end = rec.end_i;
     const int32_t end =
         s.project_rescan[p] ? ProjectEnd(s, rec) : std::max(old_end, s.project_moved_max[p]);
-    if (end != old_end) {
-      s.project_undo.emplace_back(p, old_end);
-      rec.end_i = end;
-      // LFi = min(end(P), successors' bounds) moves with the end only where the end binds: a
-      // later end frees the milestones it bound (LFi == the old end), an earlier end binds
-      // those past it. Those are recomputed; their predecessors follow when their LFi moves.
-      for (uint32_t m : rec.milestones) {
-        if (end > old_end ? s.lf[m] == old_end : s.lf[m] > end) push_backward(m);
-      }
-    }
+    if (end == old_end) continue;
+    s.project_undo.emplace_back(p, old_end);
+    rec.end_i = end;
+    moved_ends.emplace_back(p, old_end);
   }
-  for (uint32_t m : backward_seeds) seed_backward(m);
-  for (uint32_t m : reshaped) {
-    ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
+  // The backward pass's starting points join those deferred since the last flush: each moved
+  // project's end at the last flush, the seeds and the milestones whose working time changed
+  // (both recomputed with their predecessors). One pass over them all is the same as a pass
+  // after each change: it recomputes whatever any of them could have moved.
+  PortfolioState::LateDates& late = s.late;
+  late.seeded.Grow(s.milestones.size());
+  late.ended.Grow(s.projects.size());
+  for (const auto& [p, old_end] : moved_ends) {
+    if (late.ended.Mark(p)) late.ends.emplace_back(p, old_end);
   }
-  while (!backward.empty()) {
-    const uint32_t m = backward.Pop();
-    ++delta.recomputed;
-    Touch(s, m);
-    int32_t old_lf = s.lf[m];
-    ComputeBackward(s, m);
-    if (s.lf[m] != old_lf) ForEachPredecessor(s, m, [&](uint32_t q, int32_t) { push_backward(q); });
+  auto note = [&](uint32_t m) {
+    if (late.seeded.Mark(m)) late.seeds.push_back(m);
+  };
+  for (uint32_t m : backward_seeds) note(m);
+  for (uint32_t m : reshaped) note(m);
+  if (!late.seeds.empty() || !late.ends.empty()) {
+    late.pending.store(true, std::memory_order_relaxed);
   }
+  if (!defer_backward) delta.recomputed += RunLateDates(s, /*touch=*/true);
 
   s.last_moved.clear();
   for (const UndoEntry& u : s.undo) {

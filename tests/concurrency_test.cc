@@ -93,5 +93,53 @@ TEST(ConcurrencyTest, CommandsQueriesAcksAndSinksFromSeveralThreads) {
   for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i], i + 1);
 }
 
+// A progress report leaves the latest dates for their next reader; several readers at once
+// (const methods may run concurrently) must each see them current, computed once.
+TEST(ConcurrencyTest, ConcurrentReadersCompleteTheDeferredLatestDatesOnce) {
+  auto report = [](Workspace& ws) {
+    ASSERT_TRUE(ws.Apply(testing::Event(R"({"at": "2027-01-12T10:00:00", "by": "li.pm",
+        "type": "update_milestone", "milestone": "P1.M1", "status": "in_progress",
+        "remaining_days": 6})"))
+                    .ok());
+  };
+  for (int round = 0; round < 20; ++round) {
+    std::unique_ptr<Workspace> ws = MakeWorkspace();
+    report(*ws);
+    // The reference: the same plan, progress and as-of date through a full pass.
+    const Portfolio& p = ws->portfolio();
+    absl::StatusOr<Portfolio> reference = Portfolio::Create(p.ToSpec());
+    ASSERT_TRUE(reference.ok());
+    for (const auto& [id, progress] : p.ProgressLog()) {
+      ASSERT_TRUE(reference->UpdateProgress(id, progress).ok());
+    }
+    ASSERT_TRUE(reference->SetAsOf(*p.as_of()).ok());
+    ASSERT_TRUE(reference->RescheduleAll().ok());
+    const std::vector<MilestoneSchedule> expected = reference->Schedule();
+    const std::vector<MilestoneId> expected_path = *reference->CriticalPath(ProjectId("P1"));
+    // The report moved P1's end, so slack changed: the deferred pass is visible.
+    ASSERT_NE(expected, MakeWorkspace()->portfolio().Schedule());
+    std::vector<std::vector<MilestoneSchedule>> seen(4);
+    std::vector<std::vector<MilestoneId>> paths(4);
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 4; ++t) {
+      readers.emplace_back([&, t] {
+        if (t % 2 == 0) {
+          seen[t] = ws->portfolio().Schedule();
+        } else {
+          paths[t] = *ws->portfolio().CriticalPath(ProjectId("P1"));
+          seen[t] = ws->portfolio().Schedule();
+        }
+      });
+    }
+    for (std::thread& r : readers) r.join();
+    for (int t = 0; t < 4; ++t) {
+      EXPECT_EQ(seen[t], expected) << "reader " << t;
+      if (t % 2 == 1) {
+        EXPECT_EQ(paths[t], expected_path) << "reader " << t;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace handoff

@@ -17,8 +17,10 @@
 // Edits (`SetDuration`, `AddLink`, `RemoveLink`, `SetProjectStart`, `UpdateProgress`,
 // `SetAsOf`, `ApplyChange`) validate first, change nothing on error, and re-forecast
 // incrementally: only milestones the change can reach are recomputed, and the result lists the
-// milestones whose dates moved. `RescheduleAll` recomputes everything and is the reference the
-// incremental path is tested against.
+// milestones whose dates moved. `UpdateProgress`, `SetAsOf` and `ApplyChange` leave the
+// latest dates (slack, critical) to be brought up to date by the next `ScheduleOf`, `Schedule`
+// or `CriticalPath`, or by the next other edit, once for everything since. `RescheduleAll`
+// recomputes everything and is the reference the incremental path is tested against.
 //
 // Example:
 //   absl::StatusOr<handoff::Portfolio> p = handoff::Portfolio::Create(spec);
@@ -113,6 +115,7 @@ struct ScheduleDelta {
   // Milestones whose start or finish date moved, sorted by id (byte order).
   std::vector<MilestoneId> moved;
   // How many milestones were recomputed (the reach of the change; for tests and benchmarks).
+  // For the edits that leave the latest dates for later, the forward pass only.
   size_t recomputed = 0;
 };
 

@@ -1307,8 +1307,8 @@ absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
     if (e.link) backward.push_back(e.pred);
   }
   // As for progress: the latest dates wait for their next reader.
-  absl::StatusOr<ScheduleDelta> delta = internal::Reforecast(
-      s, forward, backward, /*moved_ids=*/true, /*defer_backward=*/true);
+  absl::StatusOr<ScheduleDelta> delta =
+      internal::Reforecast(s, forward, backward, /*moved_ids=*/true, /*defer_backward=*/true);
   if (!delta.ok()) {
     RevertChange(s, rc, old_durations, applied);
     return delta;

@@ -149,6 +149,27 @@ void SettleHeap() {
   return ws.Apply(command);
 }
 
+// The one timed Apply of a benchmark iteration: its wall time becomes the iteration's manual
+// time and is added to `*total_ns`, its thread CPU time to `*cpu_ns`; `*allocations` gets its
+// heap allocations. False, with the benchmark skipped, when the Apply fails.
+bool TimeIteration(benchmark::State& state, handoff::Workspace& ws, const Command& command,
+                   double* total_ns, double* cpu_ns, uint64_t* allocations) {
+  const Clock::time_point t0 = Clock::now();
+  const uint64_t allocations0 = g_allocations;
+  const double cpu0 = ThreadCpuNs();
+  const absl::Status s = TimedApply(ws, command);
+  const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+  if (!s.ok()) {
+    state.SkipWithError(std::string(s.ToString()).c_str());
+    return false;
+  }
+  *cpu_ns += ThreadCpuNs() - cpu0;
+  *allocations = g_allocations - allocations0;
+  state.SetIterationTime(ns * 1e-9);
+  *total_ns += ns;
+  return true;
+}
+
 double Percentile(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
   const size_t i = std::min(sorted.size() - 1, static_cast<size_t>(q * (sorted.size() - 1) + 0.5));
@@ -1109,19 +1130,7 @@ void BM_TickOverOpenClocks(benchmark::State& state) {
     sink.messages = 0;
     SettleHeap();
 
-    const Clock::time_point t0 = Clock::now();
-    const uint64_t allocations0 = g_allocations;
-    const double cpu0 = ThreadCpuNs();
-    const absl::Status s = TimedApply(**ws, tick);
-    const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
-    if (!s.ok()) {
-      state.SkipWithError(std::string(s.ToString()).c_str());
-      return;
-    }
-    cpu_ns += ThreadCpuNs() - cpu0;
-    allocations = g_allocations - allocations0;
-    state.SetIterationTime(ns * 1e-9);
-    total_ns += ns;
+    if (!TimeIteration(state, **ws, tick, &total_ns, &cpu_ns, &allocations)) return;
     messages = sink.messages;
     state.PauseTiming();
     by_kind.clear();
@@ -1210,19 +1219,7 @@ void BM_ForecastFanOut(benchmark::State& state) {
       }
     }
 
-    const Clock::time_point t0 = Clock::now();
-    const uint64_t allocations0 = g_allocations;
-    const double cpu0 = ThreadCpuNs();
-    const absl::Status s = TimedApply(**ws, update);
-    const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
-    if (!s.ok()) {
-      state.SkipWithError(std::string(s.ToString()).c_str());
-      return;
-    }
-    cpu_ns += ThreadCpuNs() - cpu0;
-    allocations = g_allocations - allocations0;
-    state.SetIterationTime(ns * 1e-9);
-    total_ns += ns;
+    if (!TimeIteration(state, **ws, update, &total_ns, &cpu_ns, &allocations)) return;
     messages = sink.messages;
 
     state.PauseTiming();

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "handoff/portfolio.h"
+#include "tests/support/portfolio_queries.h"
 #include "tests/support/spec_builder.h"
 
 namespace handoff {
@@ -22,6 +23,9 @@ using testing::AddProject;
 using testing::D;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using testing::Moved;
+using testing::Path;
+using testing::Row;
 
 std::string Message(const absl::Status& s) { return std::string(s.message()); }
 
@@ -53,31 +57,6 @@ Milestone NewMilestone(const std::string& id, int days,
 
 ChangeSet::Link Link(const std::string& pred, const std::string& succ, int lag = 0) {
   return ChangeSet::Link{MilestoneId(pred), MilestoneId(succ), lag};
-}
-
-MilestoneSchedule Row(const Portfolio& p, const std::string& id) {
-  absl::StatusOr<MilestoneSchedule> row = p.ScheduleOf(MilestoneId(id));
-  EXPECT_TRUE(row.ok()) << id << ": " << row.status();
-  return row.ok() ? *row : MilestoneSchedule{};
-}
-
-std::vector<std::string> Moved(const absl::StatusOr<ScheduleDelta>& delta) {
-  EXPECT_TRUE(delta.ok()) << delta.status();
-  std::vector<std::string> out;
-  if (delta.ok()) {
-    for (const MilestoneId& m : delta->moved) out.push_back(m.value());
-  }
-  return out;
-}
-
-std::vector<std::string> Path(const Portfolio& p, const std::string& project) {
-  absl::StatusOr<std::vector<MilestoneId>> path = p.CriticalPath(ProjectId(project));
-  EXPECT_TRUE(path.ok()) << path.status();
-  std::vector<std::string> out;
-  if (path.ok()) {
-    for (const MilestoneId& m : *path) out.push_back(m.value());
-  }
-  return out;
 }
 
 // Everything ToSpec says about the projects, as one string.

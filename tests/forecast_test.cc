@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "handoff/portfolio.h"
+#include "tests/support/portfolio_queries.h"
 #include "tests/support/spec_builder.h"
 
 namespace handoff {
@@ -20,39 +21,12 @@ using testing::AddProject;
 using testing::D;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-MilestoneSchedule Row(const Portfolio& p, const std::string& id) {
-  absl::StatusOr<MilestoneSchedule> row = p.ScheduleOf(MilestoneId(id));
-  EXPECT_TRUE(row.ok()) << row.status();
-  return row.ok() ? *row : MilestoneSchedule{};
-}
-
-std::vector<std::string> Moved(const absl::StatusOr<ScheduleDelta>& delta) {
-  EXPECT_TRUE(delta.ok()) << delta.status();
-  std::vector<std::string> out;
-  if (delta.ok()) {
-    for (const MilestoneId& m : delta->moved) out.push_back(m.value());
-  }
-  return out;
-}
-
-std::vector<std::string> Path(const Portfolio& p, const std::string& project) {
-  absl::StatusOr<std::vector<MilestoneId>> path = p.CriticalPath(ProjectId(project));
-  EXPECT_TRUE(path.ok()) << path.status();
-  std::vector<std::string> out;
-  if (path.ok()) {
-    for (const MilestoneId& m : *path) out.push_back(m.value());
-  }
-  return out;
-}
+using testing::Moved;
+using testing::MustCreate;
+using testing::Path;
+using testing::Row;
 
 std::string Message(const absl::Status& status) { return std::string(status.message()); }
-
-Portfolio MustCreate(const PortfolioSpec& spec) {
-  absl::StatusOr<Portfolio> p = Portfolio::Create(spec);
-  EXPECT_TRUE(p.ok()) << p.status();
-  return std::move(p).value();
-}
 
 // A progress report; the optional fields are left out when not given.
 Progress Report(MilestoneStatus status, Date on, std::optional<int32_t> percent = std::nullopt,

@@ -297,6 +297,17 @@ std::pair<ProjectId, ChangeSet> RandomChange(Rng& rng, const PortfolioSpec& spec
   return {project, std::move(change)};
 }
 
+// "UpdateProgress <milestone> <status> on <date> ...", for a test's history of edits.
+std::string DescribeProgress(const std::string& m, const Progress& pr) {
+  std::string what =
+      absl::StrCat("UpdateProgress ", m, " ", std::string(MilestoneStatusName(pr.status)), " on ",
+                   pr.reported_on.is_special() ? "?" : FormatIsoDate(pr.reported_on));
+  if (pr.remaining_days) absl::StrAppend(&what, " remaining ", *pr.remaining_days);
+  if (pr.finished_on) absl::StrAppend(&what, " finished ", FormatIsoDate(*pr.finished_on));
+  if (pr.percent) absl::StrAppend(&what, " percent ", *pr.percent);
+  return what;
+}
+
 // Applies one random edit to `p` (and to `model`); returns a description. Errors must leave the
 // schedule, the progress and the as-of date as they were; successes must report exactly the
 // milestones whose dates moved. Without `with_progress`, only the plan edits.
@@ -369,12 +380,7 @@ std::string RandomEdit(Rng& rng, Portfolio& p, Model& model, bool with_progress,
       const std::string& m = ids[rng() % ids.size()];
       const bool valid = Uniform(rng, 0, 7) != 0;
       const Progress pr = valid ? RandomProgress(rng) : InvalidProgress(rng);
-      what =
-          absl::StrCat("UpdateProgress ", m, " ", std::string(MilestoneStatusName(pr.status)),
-                       " on ", pr.reported_on.is_special() ? "?" : FormatIsoDate(pr.reported_on));
-      if (pr.remaining_days) absl::StrAppend(&what, " remaining ", *pr.remaining_days);
-      if (pr.finished_on) absl::StrAppend(&what, " finished ", FormatIsoDate(*pr.finished_on));
-      if (pr.percent) absl::StrAppend(&what, " percent ", *pr.percent);
+      what = DescribeProgress(m, pr);
       delta = p.UpdateProgress(MilestoneId(m), pr);
       EXPECT_EQ(delta.ok(), valid) << what << ": " << delta.status();
       if (!valid) {
@@ -593,12 +599,7 @@ TEST(SchedulePropertyTest, DeferredLatestDatesMatchFullRecomputationAfterBurstsO
         const std::string& m = ids[rng() % ids.size()];
         if (kind <= 5) {
           const Progress pr = RandomProgress(rng);
-          absl::StrAppend(&history, "\n  UpdateProgress ", m, " ",
-                          std::string(MilestoneStatusName(pr.status)), " on ",
-                          FormatIsoDate(pr.reported_on));
-          if (pr.remaining_days) absl::StrAppend(&history, " remaining ", *pr.remaining_days);
-          if (pr.finished_on)
-            absl::StrAppend(&history, " finished ", FormatIsoDate(*pr.finished_on));
+          absl::StrAppend(&history, "\n  ", DescribeProgress(m, pr));
           ASSERT_TRUE(p->UpdateProgress(MilestoneId(m), pr).ok()) << history;
           model.Apply(m, pr);
           ++deferred;

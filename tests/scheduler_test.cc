@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "handoff/portfolio.h"
+#include "tests/support/portfolio_queries.h"
 #include "tests/support/spec_builder.h"
 
 namespace handoff {
@@ -12,28 +13,9 @@ namespace {
 using testing::AddMilestone;
 using testing::AddProject;
 using testing::D;
-
-MilestoneSchedule Row(const Portfolio& p, const std::string& id) {
-  absl::StatusOr<MilestoneSchedule> row = p.ScheduleOf(MilestoneId(id));
-  EXPECT_TRUE(row.ok()) << row.status();
-  return row.ok() ? *row : MilestoneSchedule{};
-}
-
-std::vector<std::string> Path(const Portfolio& p, const std::string& project) {
-  absl::StatusOr<std::vector<MilestoneId>> path = p.CriticalPath(ProjectId(project));
-  EXPECT_TRUE(path.ok()) << path.status();
-  std::vector<std::string> out;
-  if (path.ok()) {
-    for (const MilestoneId& m : *path) out.push_back(m.value());
-  }
-  return out;
-}
-
-Portfolio MustCreate(const PortfolioSpec& spec) {
-  absl::StatusOr<Portfolio> p = Portfolio::Create(spec);
-  EXPECT_TRUE(p.ok()) << p.status();
-  return std::move(p).value();
-}
+using testing::MustCreate;
+using testing::Path;
+using testing::Row;
 
 TEST(SchedulerTest, SpecExampleCheckpointThenFiveDayTask) {
   PortfolioSpec spec;

@@ -194,7 +194,7 @@ class PortfolioState {
   // Schedule, per milestone ordinal. Points encode START(k) = 2k and END(k) = 2k+1.
   std::vector<int32_t> es, ef;  // earliest start and finish points
   std::vector<int32_t> lf;      // latest finish, in working-time instants (LFi); current only
-                                // after FlushLateDates (see `late`)
+                                // when `late` holds nothing (EnsureLateDates)
   // A topological order of milestones along active dependency edges, and each one's position.
   std::vector<uint32_t> topo_order;
   std::vector<uint32_t> topo_pos;
@@ -249,11 +249,11 @@ class PortfolioState {
   // ends may move, the milestones whose working time changed.
   std::vector<std::pair<uint32_t, uint32_t>> reforecast_heap;
   std::vector<uint32_t> reforecast_projects, reforecast_reshaped;
-  std::vector<std::pair<uint32_t, int32_t>> reforecast_ends;  // (project, old end)
   Marks project_marks;  // projects already listed in reforecast_projects
-  // Latest dates on demand (docs/scheduling.md "Latest dates on demand"): a progress report or
-  // an as-of move re-forecasts forward and leaves its backward pass here; the pass runs before
-  // the next read of a latest date (slack, critical) or the next plan edit (FlushLateDates).
+  // Latest dates on demand (docs/scheduling.md "Latest dates on demand"): a progress report,
+  // an as-of move or a change request re-forecasts forward and leaves its backward pass here; the
+  // pass runs before the next read of a latest date (slack, critical; EnsureLateDates) or the next
+  // plan edit.
   struct LateDates {
     LateDates() {
       seeded.Begin(0);

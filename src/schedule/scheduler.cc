@@ -11,6 +11,16 @@
 namespace handoff::internal {
 namespace {
 
+// Forgets what the latest dates were deferred from (s.late): they are all current.
+void ClearLateDates(PortfolioState& s) {
+  PortfolioState::LateDates& late = s.late;
+  late.seeds.clear();
+  late.ends.clear();
+  late.seeded.Begin(s.milestones.size());
+  late.ended.Begin(s.projects.size());
+  late.pending.store(false, std::memory_order_release);
+}
+
 // The forecast of a milestone with progress (docs/scheduling.md, "Progress and forecast").
 // `planned` is the plan's ES (project start and predecessors, no as-of floor); only a done
 // milestone without an actual start uses it, for its start.
@@ -383,17 +393,6 @@ size_t RunLateDates(PortfolioState& s, bool touch) {
 
 }  // namespace
 
-void ClearLateDates(PortfolioState& s) {
-  PortfolioState::LateDates& late = s.late;
-  late.seeds.clear();
-  late.ends.clear();
-  late.seeded.Begin(s.milestones.size());
-  late.ended.Begin(s.projects.size());
-  late.pending.store(false, std::memory_order_release);
-}
-
-void FlushLateDates(PortfolioState& s) { RunLateDates(s, /*touch=*/false); }
-
 void EnsureLateDates(const PortfolioState& s) {
   if (!s.late.pending.load(std::memory_order_acquire)) return;
   // The state is never created const: a reader may complete the deferred pass, which only
@@ -401,7 +400,7 @@ void EnsureLateDates(const PortfolioState& s) {
   // without going through here.
   PortfolioState& mutable_state = const_cast<PortfolioState&>(s);
   std::lock_guard<std::mutex> lock(mutable_state.late.mu);
-  FlushLateDates(mutable_state);
+  RunLateDates(mutable_state, /*touch=*/false);
 }
 
 absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
@@ -467,10 +466,15 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   }
   std::sort(projects.begin(), projects.end());
 
+  // The backward pass's starting points join those deferred since the last flush: each moved
+  // project's end at the last flush, the seeds and the milestones whose working time changed
+  // (both recomputed with their predecessors). One pass over them all is the same as a pass
+  // after each change: it recomputes whatever any of them could have moved.
+  PortfolioState::LateDates& late = s.late;
+  late.seeded.Grow(s.milestones.size());
+  late.ended.Grow(s.projects.size());
   // A project's end (the largest EFi of its milestones) moves only when an EFi does: later when
   // one passes it, earlier only when one at the end moved earlier (then the project is scanned).
-  std::vector<std::pair<uint32_t, int32_t>>& moved_ends = s.reforecast_ends;  // (project, old)
-  moved_ends.clear();
   for (uint32_t p : projects) {
     ProjectRec& rec = s.projects[p];
     const int32_t old_end = rec.end_i;
@@ -479,16 +483,6 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     if (end == old_end) continue;
     s.project_undo.emplace_back(p, old_end);
     rec.end_i = end;
-    moved_ends.emplace_back(p, old_end);
-  }
-  // The backward pass's starting points join those deferred since the last flush: each moved
-  // project's end at the last flush, the seeds and the milestones whose working time changed
-  // (both recomputed with their predecessors). One pass over them all is the same as a pass
-  // after each change: it recomputes whatever any of them could have moved.
-  PortfolioState::LateDates& late = s.late;
-  late.seeded.Grow(s.milestones.size());
-  late.ended.Grow(s.projects.size());
-  for (const auto& [p, old_end] : moved_ends) {
     if (late.ended.Mark(p)) late.ends.emplace_back(p, old_end);
   }
   auto note = [&](uint32_t m) {

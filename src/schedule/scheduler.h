@@ -39,20 +39,16 @@ void Touch(PortfolioState& s, uint32_t m);
 // and returns the error (the caller reverts its edit). On success reports the moves.
 // With `moved_ids` false, ScheduleDelta::moved stays empty and s.last_moved has the moves in no
 // particular order (else in id order, as `moved`).
-// With `defer_backward`, the backward pass is left to FlushLateDates (s.late): for progress
-// reports and as-of moves, whose re-forecast nothing reads the latest dates of.
+// With `defer_backward`, the backward pass is left for later (s.late): for progress reports,
+// as-of moves and change requests, whose callers read no latest date. Without it, the pass runs
+// now, over this change and everything deferred before it.
 absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
                                          absl::Span<const uint32_t> forward_seeds,
                                          absl::Span<const uint32_t> backward_seeds,
                                          bool moved_ids = true, bool defer_backward = false);
 
-// Runs the backward passes deferred since the last flush, so that s.lf is current. Needs
-// exclusive access (an edit's caller has it); const readers call EnsureLateDates instead.
-void FlushLateDates(PortfolioState& s);
-// Forgets what was deferred: after a full pass has recomputed every latest date.
-void ClearLateDates(PortfolioState& s);
-// For const readers of s.lf (slack, critical): flushes under s.late.mu when anything is
-// deferred. Safe to call from concurrent readers.
+// For readers of s.lf (slack, critical): runs the deferred backward pass, under s.late.mu,
+// when anything is deferred. Safe to call from concurrent readers.
 void EnsureLateDates(const PortfolioState& s);
 // Restores every value recorded since BeginChange.
 void RollBack(PortfolioState& s);

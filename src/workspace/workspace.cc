@@ -175,7 +175,24 @@ class Run {
   // Whether `t` is its clock's pending timer (not replaced since it was scheduled).
   bool Live(const Timer& t) const {
     const FeedbackRec& f = s_.feedback[t.feedback];
-    return f.armed[t.clock] && f.timer_gen[t.clock] == t.gen;
+    return f.armed[static_cast<size_t>(t.clock())] &&
+           internal::GenClock(f, t.clock()) == t.gen_clock;
+  }
+  // Fetches what firing the timers a little further on in a sorted batch reads (from `next`
+  // on): a large tick is bound by the latency of these scattered records.
+  void PrefetchTimer(const std::vector<Timer>& batch, size_t next) const {
+    constexpr size_t kRecordAhead = 16, kRelatedAhead = 8;
+    if (next + kRecordAhead < batch.size()) {
+      const FeedbackRec& f = s_.feedback[batch[next + kRecordAhead].feedback];
+      const char* p = reinterpret_cast<const char*>(&f);
+      for (size_t off = 0; off < sizeof(FeedbackRec); off += 64) __builtin_prefetch(p + off);
+    }
+    if (next + kRelatedAhead < batch.size()) {  // its record has arrived by now
+      const FeedbackRec& f = s_.feedback[batch[next + kRelatedAhead].feedback];
+      __builtin_prefetch(&s_.projects[f.project]);
+      if (f.milestone != kNobody) __builtin_prefetch(&s_.milestones[f.milestone]);
+      if (f.assignee != kNobody) __builtin_prefetch(&s_.people[f.assignee]);
+    }
   }
   // The earliest live timer (stale entries on top are dropped); null when none.
   const Timer* TopTimer();
@@ -245,6 +262,9 @@ class Run {
   DeliveredList delivered_;
   absl::InlinedVector<uint32_t, 8> touched_projects_;
   std::optional<std::vector<uint32_t>> time_moves_;
+  // During FireDue: the timers scheduled after the command's instant, pushed into the heap when
+  // FireDue ends (one heap construction when a tick schedules many of them).
+  std::vector<Timer>* later_ = nullptr;
 };
 
 absl::Status Run::Execute() {
@@ -290,34 +310,35 @@ void Run::FireDue() {
   constexpr int kPopsBeforeBatch = 32;
   std::vector<Timer> batch;  // due at or before c_.at, sorted, from `next_in_batch` on
   size_t next_in_batch = 0;
+  std::vector<Timer> later;
+  later_ = &later;
   int pops = 0;
   for (;;) {
     while (next_in_batch < batch.size() && !Live(batch[next_in_batch])) ++next_in_batch;
     const std::optional<Instant> digest = s_.outbox.NextDigest();
     const Timer* top = TopTimer();
-    const bool from_batch =
-        next_in_batch < batch.size() && (top == nullptr || batch[next_in_batch] < *top);
+    const bool from_batch = next_in_batch < batch.size() &&
+                            (top == nullptr || s_.timer_later().before(batch[next_in_batch], *top));
     const Timer* next = from_batch ? &batch[next_in_batch] : top;
     if (next != nullptr && next->at <= c_.at && (!digest || next->at <= *digest)) {
       const Timer t = *next;
-      s_.feedback[t.feedback].armed[t.clock] = false;
+      s_.feedback[t.feedback].armed[static_cast<size_t>(t.clock())] = false;
       --s_.live_timers;
       if (from_batch) {
         ++next_in_batch;
+        PrefetchTimer(batch, next_in_batch);
       } else {
-        std::pop_heap(s_.timers.begin(), s_.timers.end(), TimerLater{});
+        std::pop_heap(s_.timers.begin(), s_.timers.end(), s_.timer_later());
         s_.timers.pop_back();
         if (++pops == kPopsBeforeBatch && batch.empty()) {
           std::vector<Timer>& heap = s_.timers;
           auto due = std::partition(heap.begin(), heap.end(),
                                     [&](const Timer& x) { return c_.at < x.at; });
-          batch.reserve(static_cast<size_t>(heap.end() - due));
-          for (auto it = due; it != heap.end(); ++it) {
-            if (Live(*it)) batch.push_back(*it);
-          }
+          batch.assign(due, heap.end());  // stale ones included: skipped when reached
           heap.erase(due, heap.end());
-          std::make_heap(heap.begin(), heap.end(), TimerLater{});
-          std::sort(batch.begin(), batch.end());
+          std::make_heap(heap.begin(), heap.end(), s_.timer_later());
+          std::stable_sort(batch.begin(), batch.end(), s_.timer_later().before);
+          later.reserve(later.size() + batch.size());  // a fired timer schedules at most one
           // One allocation for what the batch delivers (a timer tells one to three people),
           // rather than a doubling per power of two.
           if (DeliveredList* d = Delivered()) d->reserve(d->size() + 2 * batch.size());
@@ -330,6 +351,17 @@ void Run::FireDue() {
       break;
     }
   }
+  later_ = nullptr;
+  std::vector<Timer>& heap = s_.timers;
+  if (later.size() > 64 && 8 * later.size() > heap.size()) {
+    heap.insert(heap.end(), later.begin(), later.end());
+    std::make_heap(heap.begin(), heap.end(), s_.timer_later());
+  } else {
+    for (const Timer& t : later) {
+      heap.push_back(t);
+      std::push_heap(heap.begin(), heap.end(), s_.timer_later());
+    }
+  }
   if (time_moves_) {
     const std::vector<uint32_t> moves = *std::move(time_moves_);
     time_moves_.reset();
@@ -339,17 +371,18 @@ void Run::FireDue() {
 
 void Run::FireTimer(const Timer& t) {
   FeedbackRec& f = s_.feedback[t.feedback];
-  internal::SlaClock& clock = f.clocks[t.clock];
+  const size_t ci = static_cast<size_t>(t.clock());
+  internal::SlaClock& clock = f.clocks[ci];
   const size_t pi = static_cast<size_t>(f.policy);
-  const Threshold& th = s_.policy_thresholds[pi][t.clock][t.threshold];
+  const Threshold& th = s_.policy_thresholds[pi][ci][f.next_threshold[ci]];
   clock.MarkFired(th);
-  const Scheduled next = Schedule(t.feedback, t.clock, t.at);  // the clock's next threshold
+  const Scheduled next = Schedule(t.feedback, t.clock(), t.at);  // the clock's next threshold
   const SlaPolicy& policy = s_.policies[pi];
-  const SlaClockKind kind = static_cast<SlaClockKind>(t.clock);
+  const SlaClockKind kind = static_cast<SlaClockKind>(ci);
   const int64_t target = *internal::TargetSeconds(policy, kind);
   // After a warning, the next threshold is usually the breach: its instant is the due time.
   const std::optional<Instant> due =
-      next.reaches && s_.policy_thresholds[pi][t.clock][next.threshold].used == target
+      next.reaches && s_.policy_thresholds[pi][ci][next.threshold].used == target
           ? next.reaches
           : clock.InstantAtUsed(target, *s_.business_time);
   std::array<uint32_t, 3> to = {kNobody, kNobody, kNobody};
@@ -408,7 +441,7 @@ const Timer* Run::TopTimer() {
   std::vector<Timer>& heap = s_.timers;
   while (!heap.empty()) {
     if (Live(heap.front())) return &heap.front();
-    std::pop_heap(heap.begin(), heap.end(), TimerLater{});
+    std::pop_heap(heap.begin(), heap.end(), s_.timer_later());
     heap.pop_back();
   }
   return nullptr;
@@ -437,7 +470,7 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now) {
   std::vector<Timer>& heap = s_.timers;
   if (heap.size() > 2 * s_.live_timers + 1024) {  // drop the stale entries
     std::erase_if(heap, [&](const Timer& t) { return !Live(t); });
-    std::make_heap(heap.begin(), heap.end(), TimerLater{});
+    std::make_heap(heap.begin(), heap.end(), s_.timer_later());
   }
   Scheduled out;
   if (f.policy < 0) return out;
@@ -471,9 +504,14 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now) {
     out.reaches = when;
     at = std::max(*when, now);
   }
-  heap.push_back(Timer{at, f.id_prefix, &f.id, fi, f.timer_gen[ci], static_cast<uint16_t>(next),
-                       static_cast<uint8_t>(c)});
-  std::push_heap(heap.begin(), heap.end(), TimerLater{});
+  f.next_threshold[ci] = static_cast<uint16_t>(next);
+  const Timer timer{at, f.id_prefix, fi, internal::GenClock(f, c)};
+  if (later_ != nullptr && c_.at < at) {
+    later_->push_back(timer);  // cannot fire in this FireDue: joins the heap after it
+  } else {
+    heap.push_back(timer);
+    std::push_heap(heap.begin(), heap.end(), s_.timer_later());
+  }
   f.armed[ci] = true;
   ++s_.live_timers;
   return out;

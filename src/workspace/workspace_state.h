@@ -93,7 +93,8 @@ struct FeedbackRec {
   // Per clock: the generation of its timer (a heap entry with another generation is stale) and
   // whether a live entry is in the heap.
   std::array<uint32_t, 2> timer_gen = {0, 0};
-  uint64_t id_prefix = 0;  // IdPrefix(id)
+  std::array<uint16_t, 2> next_threshold = {0, 0};  // the live timer's, by position
+  uint64_t id_prefix = 0;                           // IdPrefix(id)
   std::array<bool, 2> armed = {false, false};
 };
 
@@ -103,27 +104,37 @@ struct FeedbackRec {
 // order, which is the order of the policy's thresholds.
 struct Timer {
   Instant at;
-  uint64_t id_prefix;              // the feedback id's first 8 bytes, big-endian, zero-padded
-  const std::string* feedback_id;  // FeedbackRec::id (the deque keeps it in place)
+  uint64_t id_prefix;  // the feedback id's first 8 bytes, big-endian, zero-padded
   uint32_t feedback;
-  uint32_t gen;        // FeedbackRec::timer_gen[clock] when scheduled
-  uint16_t threshold;  // position in the policy's thresholds of that clock
-  uint8_t clock;
-  friend bool operator<(const Timer& a, const Timer& b) {
+  // The clock (low bit) and FeedbackRec::timer_gen[clock] when scheduled (the other 31 bits):
+  // see GenClock. The threshold is the clock's FeedbackRec::next_threshold while it is live.
+  uint32_t gen_clock;
+  int clock() const { return static_cast<int>(gen_clock & 1u); }
+};
+static_assert(sizeof(Timer) == 24, "timers are moved a lot by the heap and the batch sort");
+// A timer's gen_clock for clock `c` of `f` as it is now (generations wrap modulo 2^31).
+inline uint32_t GenClock(const FeedbackRec& f, int c) {
+  return (f.timer_gen[static_cast<size_t>(c)] << 1) | static_cast<uint32_t>(c);
+}
+// SLA.md's order of timers: instant, feedback id (byte order), clock. A clock has at most one
+// live timer, so the threshold never decides between live timers.
+struct TimerBefore {
+  const std::deque<FeedbackRec>* feedback;
+  bool operator()(const Timer& a, const Timer& b) const {
     if (a.at != b.at) return a.at < b.at;
     if (a.feedback != b.feedback) {
       // The prefixes order ids as their bytes do; only equal prefixes need the whole ids.
       if (a.id_prefix != b.id_prefix) return a.id_prefix < b.id_prefix;
-      int c = a.feedback_id->compare(*b.feedback_id);
+      const int c = (*feedback)[a.feedback].id.compare((*feedback)[b.feedback].id);
       if (c != 0) return c < 0;
     }
-    if (a.clock != b.clock) return a.clock < b.clock;
-    return a.threshold < b.threshold;
+    return a.clock() < b.clock();
   }
 };
 // The heap's comparator: std::push_heap keeps the greatest on top, so "later" is "less".
 struct TimerLater {
-  bool operator()(const Timer& a, const Timer& b) const { return b < a; }
+  TimerBefore before;
+  bool operator()(const Timer& a, const Timer& b) const { return before(b, a); }
 };
 // An id's first 8 bytes as a big-endian number, zero-padded: comparing two prefixes orders ids
 // as comparing their bytes does, except that equal prefixes may belong to different ids.
@@ -152,13 +163,14 @@ class WorkspaceState {
   std::vector<MilestoneInfo> milestones;
   absl::flat_hash_map<std::string, uint32_t> person_index, account_index, project_index,
       milestone_index, risk_index, feedback_index, opportunity_index;
-  std::deque<FeedbackRec> feedback;  // deque: Timer keeps pointers to ids
+  std::deque<FeedbackRec> feedback;
   std::vector<RiskInfo> risks;
   // A min-heap (TimerLater) of SLA timers with lazy invalidation: rescheduling a clock bumps its
   // generation, and stale entries are dropped when they reach the top or by a compaction. The
   // top is live between commands.
   std::vector<Timer> timers;
   size_t live_timers = 0;
+  TimerLater timer_later() const { return TimerLater{TimerBefore{&feedback}}; }
   Marks milestone_marks;  // scratch for walks over the portfolio's milestones
 
   BlockPool message_pool;  // before the outbox: it outlives every message

@@ -151,8 +151,8 @@ absl::Status BuildTables(const PortfolioSpec& spec, PortfolioState& s) {
   for (const Project& p : spec.projects) milestone_total += p.milestones.size();
   s.projects.reserve(spec.projects.size());
   s.project_index.Reserve(spec.projects.size());
-  s.milestones.reserve(milestone_total);
-  s.milestone_index.Reserve(milestone_total);
+  internal::ReserveWithRoom(s.milestones, milestone_total);
+  s.milestone_index.Reserve(internal::WithRoom(milestone_total));
   for (size_t i = 0; i < spec.projects.size(); ++i) {
     const Project& p = spec.projects[i];
     std::string base = internal::Cat("/projects/", i);
@@ -272,8 +272,8 @@ void BuildGraph(PortfolioState& s, const std::vector<Link>& links) {
     e += (p.account != kNone ? 1 : 0) + (p.pm != kNone ? 1 : 0);
   }
   for (const MilestoneRec& m : s.milestones) e += (m.owner != kNone ? 1 : 0);
-  g.m_vertices.reserve(n);
-  g.m_edges.reserve(e);
+  g.m_vertices.reserve(n - s.milestones.size() + internal::WithRoom(s.milestones.size()));
+  g.m_edges.reserve(e - s.milestones.size() + 2 * internal::WithRoom(s.milestones.size()));
   for (uint32_t i = 0; i < s.people.size(); ++i) {
     s.people[i].vertex = static_cast<uint32_t>(add_vertex(Node{NodeKind::kPerson, i}, g));
   }
@@ -373,6 +373,8 @@ MilestoneSchedule ScheduleRow(const PortfolioState& s, uint32_t m) {
 // Copies the current forecast into the baseline.
 void TakeBaseline(PortfolioState& s) {
   const size_t n = s.milestones.size();
+  internal::ReserveWithRoom(s.baseline_start, n);
+  internal::ReserveWithRoom(s.baseline_finish, n);
   s.baseline_start.resize(n);
   s.baseline_finish.resize(n);
   for (uint32_t m = 0; m < n; ++m) {

@@ -191,6 +191,8 @@ class PortfolioState {
   IdSet<ProjectRec> project_index;
   IdSet<MilestoneRec> milestone_index;
 
+  // Per-milestone storage is reserved with room to grow (WithRoom): the first milestones a
+  // change adds do not relocate the arrays of a freshly built million-milestone portfolio.
   // Schedule, per milestone ordinal. Points encode START(k) = 2k and END(k) = 2k+1.
   std::vector<int32_t> es, ef;  // earliest start and finish points
   std::vector<int32_t> lf;      // latest finish, in working-time instants (LFi); current only

@@ -11,11 +11,21 @@
 
 namespace handoff::internal {
 
+// A capacity for `n` values per item of a large table, with room for an eighth more (at least
+// 64): adding the first items to a freshly built table of a million does not copy it.
+inline size_t WithRoom(size_t n) { return n + n / 8 + 64; }
+// Makes room for at least `n` values in `v`, with WithRoom's margin when it must grow (a
+// vector that has room already is left alone: growing by one does not reallocate each time).
+template <typename Vector>
+void ReserveWithRoom(Vector& v, size_t n) {
+  if (v.capacity() < n) v.reserve(WithRoom(n));
+}
+
 class Marks {
  public:
   // Starts a round over ordinals [0, n): nothing is marked.
   void Begin(size_t n) {
-    if (stamp_.size() < n) stamp_.resize(n, 0);
+    Grow(n);
     if (++generation_ == 0) {  // wrapped: old stamps could match again
       std::fill(stamp_.begin(), stamp_.end(), 0);
       generation_ = 1;
@@ -23,7 +33,10 @@ class Marks {
   }
   // Extends the ordinals to [0, n) without starting a new round.
   void Grow(size_t n) {
-    if (stamp_.size() < n) stamp_.resize(n, 0);
+    if (stamp_.size() < n) {
+      ReserveWithRoom(stamp_, n);
+      stamp_.resize(n, 0);
+    }
   }
   // Marks `i`; returns false when it was marked already in this round.
   bool Mark(uint32_t i) {

@@ -161,7 +161,10 @@ class WorkList {
 };
 
 uint32_t NextGeneration(PortfolioState& s) {
-  if (s.stamp.size() < s.milestones.size()) s.stamp.resize(s.milestones.size(), 0);
+  if (s.stamp.size() < s.milestones.size()) {
+    ReserveWithRoom(s.stamp, s.milestones.size());
+    s.stamp.resize(s.milestones.size(), 0);
+  }
   if (++s.generation == 0) {  // wrapped: clear once every 2^32 traversals
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
     s.generation = 1;
@@ -230,7 +233,7 @@ std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
   std::vector<uint32_t> indegree(n);
   for (uint32_t m = 0; m < n; ++m) indegree[m] = f.pred_begin[m + 1] - f.pred_begin[m];
   std::vector<uint32_t> order, stack;
-  order.reserve(n);
+  ReserveWithRoom(order, n);
   // A stack rather than a queue: a milestone's successors follow it closely, so the passes
   // that walk this order touch one project's data at a time.
   for (uint32_t m = static_cast<uint32_t>(n); m-- > 0;) {
@@ -245,6 +248,7 @@ std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
     }
   }
   if (order.size() == n) {
+    ReserveWithRoom(s.topo_pos, n);
     s.topo_pos.resize(n);
     for (uint32_t i = 0; i < n; ++i) s.topo_pos[order[i]] = i;
     s.topo_order = std::move(order);
@@ -274,10 +278,13 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
   RefreshFlatLinks(s);
   const PortfolioState::FlatLinks& f = s.flat;
   const size_t n = s.milestones.size();
-  s.es.resize(n);
-  s.ef.resize(n);
-  s.lf.resize(n);
+  for (std::vector<int32_t>* values : {&s.es, &s.ef, &s.lf}) {
+    ReserveWithRoom(*values, n);
+    values->resize(n);
+  }
+  ReserveWithRoom(s.mode, n);
   s.mode.resize(n, ForecastMode::kPlan);
+  ReserveWithRoom(s.status, n);
   s.status.resize(n, MilestoneStatus::kNotStarted);
   // Every key is at or above the floor after a full pass: the as-of index starts empty.
   s.as_of_index.heap.clear();
@@ -311,7 +318,10 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
 void BeginChange(PortfolioState& s) {
   s.undo.clear();
   s.project_undo.clear();
-  if (s.touched.size() < s.milestones.size()) s.touched.resize(s.milestones.size(), 0);
+  if (s.touched.size() < s.milestones.size()) {
+    ReserveWithRoom(s.touched, s.milestones.size());
+    s.touched.resize(s.milestones.size(), 0);
+  }
   if (++s.change_generation == 0) {
     std::fill(s.touched.begin(), s.touched.end(), 0);
     s.change_generation = 1;

@@ -310,7 +310,8 @@ void Run::FireDue() {
   constexpr int kPopsBeforeBatch = 32;
   std::vector<Timer> batch;  // due at or before c_.at, sorted, from `next_in_batch` on
   size_t next_in_batch = 0;
-  std::vector<Timer> later;
+  std::vector<Timer>& later = s_.later_timers;
+  later.clear();
   later_ = &later;
   int pops = 0;
   for (;;) {
@@ -362,6 +363,7 @@ void Run::FireDue() {
       std::push_heap(heap.begin(), heap.end(), s_.timer_later());
     }
   }
+  later.clear();
   if (time_moves_) {
     const std::vector<uint32_t> moves = *std::move(time_moves_);
     time_moves_.reset();
@@ -1292,6 +1294,10 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
     s->account_index.emplace(a.id.value(), static_cast<uint32_t>(s->accounts.size()));
     s->accounts.push_back({a.id.value(), a.tier, person(a.ae)});
   }
+  size_t milestone_total = 0;
+  for (const Project& p : spec.projects) milestone_total += p.milestones.size();
+  internal::ReserveWithRoom(s->milestones, milestone_total);  // as the portfolio's arrays
+  s->milestone_index.reserve(internal::WithRoom(milestone_total));
   for (const Project& p : spec.projects) {
     const uint32_t pi = static_cast<uint32_t>(s->projects.size());
     s->project_index.emplace(p.id.value(), pi);

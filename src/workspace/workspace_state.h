@@ -171,7 +171,8 @@ class WorkspaceState {
   std::vector<Timer> timers;
   size_t live_timers = 0;
   TimerLater timer_later() const { return TimerLater{TimerBefore{&feedback}}; }
-  Marks milestone_marks;  // scratch for walks over the portfolio's milestones
+  std::vector<Timer> later_timers;  // scratch of Run::FireDue, kept for its capacity
+  Marks milestone_marks;            // scratch for walks over the portfolio's milestones
 
   BlockPool message_pool;  // before the outbox: it outlives every message
   Outbox outbox;

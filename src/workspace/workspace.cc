@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -53,6 +54,14 @@ Fields MakeFields(Pairs&&... pairs) {
 absl::Status WithField(absl::Status status, std::string_view field) {
   if (!field.empty()) status.SetPayload(kErrorFieldPayload, absl::Cord(std::string(field)));
   return status;
+}
+
+// Quote(PriorityName(p)), built once.
+const std::string& QuotedPriorityName(Priority p) {
+  static const std::array<std::string, 4> kNames = {
+      Quote(PriorityName(Priority::kLow)), Quote(PriorityName(Priority::kNormal)),
+      Quote(PriorityName(Priority::kHigh)), Quote(PriorityName(Priority::kUrgent))};
+  return kNames[static_cast<size_t>(p)];
 }
 
 bool IsOpenState(FeedbackState s) {
@@ -204,7 +213,9 @@ class Run {
     size_t threshold = 0;
     std::optional<Instant> reaches;
   };
-  Scheduled Schedule(uint32_t feedback, int clock, Instant now);
+  // `used_now`, when known, is the clock's used time at `now`.
+  Scheduled Schedule(uint32_t feedback, int clock, Instant now,
+                     std::optional<int64_t> used_now = std::nullopt);
   void Schedule(uint32_t feedback, int clock) { Schedule(feedback, clock, c_.at); }
 
   // --- effects ---
@@ -378,7 +389,10 @@ void Run::FireTimer(const Timer& t) {
   const size_t pi = static_cast<size_t>(f.policy);
   const Threshold& th = s_.policy_thresholds[pi][ci][f.next_threshold[ci]];
   clock.MarkFired(th);
-  const Scheduled next = Schedule(t.feedback, t.clock(), t.at);  // the clock's next threshold
+  // The clock's next threshold; when the timer fired where the clock reached its threshold, the
+  // used time is known.
+  const Scheduled next = Schedule(t.feedback, t.clock(), t.at,
+                                  f.exact[ci] ? std::optional<int64_t>(th.used) : std::nullopt);
   const SlaPolicy& policy = s_.policies[pi];
   const SlaClockKind kind = static_cast<SlaClockKind>(ci);
   const int64_t target = *internal::TargetSeconds(policy, kind);
@@ -411,11 +425,11 @@ void Run::FireTimer(const Timer& t) {
     auto m = NewMessage(t.at, person, name, f.project);
     if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
     m->feedback = f.id;
-    m->clock = std::string(SlaClockName(kind));
+    m->clock.assign(SlaClockName(kind));
     m->due = due;
     m->fields.reserve(th.kind == ThresholdKind::kEscalation ? 4 : 2);
-    m->fields.emplace_back("priority", Quote(PriorityName(f.priority)));
-    m->fields.emplace_back("policy", Quote(policy.name));
+    m->fields.emplace_back("priority", QuotedPriorityName(f.priority));
+    m->fields.emplace_back("policy", s_.policy_quoted_names[pi]);
     if (th.kind == ThresholdKind::kEscalation) {
       m->fields.emplace_back("level", std::to_string(th.level + 1));
       m->fields.emplace_back("escalated_to",
@@ -461,7 +475,7 @@ std::shared_ptr<Message> Run::NewMessage(Instant at, uint32_t to, std::string ki
   return m;
 }
 
-Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now) {
+Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now, std::optional<int64_t> used_now) {
   FeedbackRec& f = s_.feedback[fi];
   const size_t ci = static_cast<size_t>(c);
   ++f.timer_gen[ci];  // its pending timer, if any, is stale now
@@ -479,7 +493,8 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now) {
   const internal::SlaClock& clock = f.clocks[ci];
   if (clock.state() == ClockState::kStopped) return out;
   const BusinessTime& bt = *s_.business_time;
-  const int64_t used = clock.Used(now, bt);
+  const int64_t used = used_now ? *used_now : clock.Used(now, bt);
+  assert(used == clock.Used(now, bt));
   // Thresholds already reached fire now, in firing order; otherwise the one the clock reaches
   // first (thresholds fire in order of their used time, ties in firing order).
   const std::vector<Threshold>& thresholds =
@@ -506,6 +521,8 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now) {
     out.reaches = when;
     at = std::max(*when, now);
   }
+  // After `now`, the instant comes from the running segment: the used time there is exact.
+  f.exact[ci] = !reached && now < at;
   f.next_threshold[ci] = static_cast<uint16_t>(next);
   const Timer timer{at, f.id_prefix, fi, internal::GenClock(f, c)};
   if (later_ != nullptr && c_.at < at) {
@@ -741,7 +758,7 @@ absl::Status Run::Do(const LogFeedback& p) {
 
   Fields fields = MakeFields(std::pair("feedback_kind", Quote(FeedbackKindName(f.kind))),
                              std::pair("channel", Quote(ChannelName(f.channel))),
-                             std::pair("priority", Quote(PriorityName(f.priority))),
+                             std::pair("priority", QuotedPriorityName(f.priority)),
                              std::pair("text", Quote(f.text)));
   auto m = NewMessage(c_.at, assignee, "feedback_logged", project);
   if (milestone != kNobody) m->milestone = s_.milestones[milestone].id;
@@ -837,8 +854,8 @@ absl::Status Run::Do(const SetFeedbackPriority& p) {
   SelectPolicy(f);
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
-  Fields fields = MakeFields(std::pair("priority", Quote(PriorityName(f.priority))),
-                             std::pair("previous_priority", Quote(PriorityName(previous))));
+  Fields fields = MakeFields(std::pair("priority", QuotedPriorityName(f.priority)),
+                             std::pair("previous_priority", QuotedPriorityName(previous)));
   if (ae_side) {
     FeedbackToAssignee(f, "feedback_priority_changed", std::move(fields));
   } else {
@@ -1351,6 +1368,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
       levels.push_back(it->second);
     }
     s->policy_escalation.push_back(std::move(levels));
+    s->policy_quoted_names.push_back(Quote(policies[i].name));
     s->policy_thresholds.push_back({internal::Thresholds(policies[i], SlaClockKind::kFirstResponse),
                                     internal::Thresholds(policies[i], SlaClockKind::kResolution)});
   }

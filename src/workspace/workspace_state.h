@@ -96,6 +96,9 @@ struct FeedbackRec {
   std::array<uint16_t, 2> next_threshold = {0, 0};  // the live timer's, by position
   uint64_t id_prefix = 0;                           // IdPrefix(id)
   std::array<bool, 2> armed = {false, false};
+  // Whether the live timer's instant is the one at which the clock's used time reaches the
+  // threshold (so the used time then is the threshold's): not when it was due already.
+  std::array<bool, 2> exact = {false, false};
 };
 
 // One pending SLA timer: the next threshold of one clock (each clock has at most one live
@@ -156,6 +159,7 @@ class WorkspaceState {
   // Per policy and clock: its thresholds in firing order (empty when the clock has no target).
   std::vector<std::array<std::vector<Threshold>, 2>> policy_thresholds;
   std::vector<std::vector<uint32_t>> policy_escalation;  // person ordinals by policy and level
+  std::vector<std::string> policy_quoted_names;          // policy names as JSON strings
 
   std::vector<PersonInfo> people;
   std::vector<AccountInfo> accounts;

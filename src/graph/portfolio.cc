@@ -839,7 +839,14 @@ absl::StatusOr<ScheduleDelta> PortfolioAccess::UpdateProgress(Portfolio& portfol
 }  // namespace internal
 
 absl::StatusOr<ScheduleDelta> Portfolio::SetAsOf(Date as_of) {
-  PortfolioState& s = *state_;
+  return internal::PortfolioAccess::SetAsOf(*this, as_of, /*moved_ids=*/true);
+}
+
+namespace internal {
+
+absl::StatusOr<ScheduleDelta> PortfolioAccess::SetAsOf(Portfolio& portfolio, Date as_of,
+                                                       bool moved_ids) {
+  PortfolioState& s = *portfolio.state_;
   if (!IsSupportedDate(as_of)) {
     return absl::InvalidArgumentError("as_of is not a date from 1900-01-01 to 9999-12-31");
   }
@@ -860,7 +867,7 @@ absl::StatusOr<ScheduleDelta> Portfolio::SetAsOf(Date as_of) {
   s.floor = floor;
   internal::BeginChange(s);
   absl::StatusOr<ScheduleDelta> delta =
-      internal::Reforecast(s, bound, {}, /*moved_ids=*/true, /*defer_backward=*/true);
+      internal::Reforecast(s, bound, {}, moved_ids, /*defer_backward=*/true);
   if (!delta.ok()) {
     s.floor = old_floor;
     internal::RestoreFloorEntries(s, taken);
@@ -869,6 +876,8 @@ absl::StatusOr<ScheduleDelta> Portfolio::SetAsOf(Date as_of) {
   s.as_of = as_of;
   return delta;
 }
+
+}  // namespace internal
 
 void Portfolio::SetBaseline() { TakeBaseline(*state_); }
 

@@ -302,7 +302,8 @@ absl::Status Run::Begin() {
   if (!s_.as_of || c_.at >= s_.next_day_start) {
     const Date today = LocalDate(c_.at, s_.zone);
     if (!s_.as_of || today > *s_.as_of) {
-      absl::StatusOr<ScheduleDelta> moved = s_.portfolio->SetAsOf(today);
+      absl::StatusOr<ScheduleDelta> moved =
+          internal::PortfolioAccess::SetAsOf(*s_.portfolio, today, /*moved_ids=*/false);
       if (!moved.ok()) return moved.status();
       s_.as_of = today;
       if (!portfolio_state().last_moved.empty()) time_moves_ = portfolio_state().last_moved;

@@ -132,14 +132,18 @@ double ThreadCpuNs() {
 }
 
 // Untimed, before a timed call that follows a burst of set-up frees (the last iteration's
-// teardown, the logging): glibc merges freed small chunks only when a later request of 1 KiB or
-// more comes, which then lands in the timed call (a tick's first large allocation took ~10% of
-// it). One such request here merges them now (malloc_trim would also hand pages back to the
-// system, which the timed call would then fault in again).
+// teardown, the logging): glibc sorts freed chunks into its bins only when a request of 1 KiB or
+// more comes, and then at most 10,000 chunks per request (MAX_ITERS in malloc.c), so after
+// hundreds of thousands of frees every large allocation of the timed call paid for sorting
+// another 10,000 (~2 ms each: a large tick makes four). Requests here until that backlog is
+// gone. (malloc_trim would also hand pages back to the system, which the timed call would then
+// fault in again.)
 void SettleHeap() {
-  void* p = std::malloc(4096);
-  benchmark::DoNotOptimize(p);
-  std::free(p);
+  for (int i = 0; i < 512; ++i) {  // up to ~5M chunks: more than any set-up here frees
+    void* p = std::malloc(4096);
+    benchmark::DoNotOptimize(p);
+    std::free(p);
+  }
 }
 
 // Every timed Apply goes through here, so a profiler can collect just those calls:
@@ -906,6 +910,7 @@ void BM_ApplyMix(benchmark::State& state) {
     }
     sink.AckAll(**ws);
     sink.messages = 0;
+    SettleHeap();
 
     double iteration_ns = 0;
     const double loop_cpu0 = ThreadCpuNs();
@@ -1219,6 +1224,7 @@ void BM_ForecastFanOut(benchmark::State& state) {
       }
     }
 
+    SettleHeap();
     if (!TimeIteration(state, **ws, update, &total_ns, &cpu_ns, &allocations)) return;
     messages = sink.messages;
 

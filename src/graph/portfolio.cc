@@ -1235,7 +1235,16 @@ absl::Status Portfolio::CheckChange(const ProjectId& project, const ChangeSet& c
 
 absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
                                                      const ChangeSet& change) {
-  PortfolioState& s = *state_;
+  return internal::PortfolioAccess::ApplyChange(*this, project, change, /*moved_ids=*/true);
+}
+
+namespace internal {
+
+absl::StatusOr<ScheduleDelta> PortfolioAccess::ApplyChange(Portfolio& portfolio,
+                                                           const ProjectId& project,
+                                                           const ChangeSet& change,
+                                                           bool moved_ids) {
+  PortfolioState& s = *portfolio.state_;
   HANDOFF_ASSIGN_OR_RETURN(const ResolvedChange rc, ResolveChange(s, project, change));
   internal::Graph& g = *s.graph;
   const uint32_t first_new = rc.first_new;
@@ -1319,7 +1328,7 @@ absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
   }
   // As for progress: the latest dates wait for their next reader.
   absl::StatusOr<ScheduleDelta> delta =
-      internal::Reforecast(s, forward, backward, /*moved_ids=*/true, /*defer_backward=*/true);
+      internal::Reforecast(s, forward, backward, /*moved_ids=*/false, /*defer_backward=*/true);
   if (!delta.ok()) {
     RevertChange(s, rc, old_durations, applied);
     return delta;
@@ -1330,11 +1339,11 @@ absl::StatusOr<ScheduleDelta> Portfolio::ApplyChange(const ProjectId& project,
     internal::NoteFloorKey(s, m);
   }
   // Only existing milestones move; the new ones are listed by the change itself.
-  std::erase_if(delta->moved, [&](const MilestoneId& id) {
-    return s.milestone_index.Find(id.value()) >= first_new;
-  });
   std::erase_if(s.last_moved, [&](uint32_t m) { return m >= first_new; });
+  if (moved_ids) internal::ReportMovedIds(s, &*delta);
   return delta;
 }
+
+}  // namespace internal
 
 }  // namespace handoff

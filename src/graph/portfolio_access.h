@@ -22,6 +22,9 @@ struct PortfolioAccess {
   static absl::Status CheckProgress(const Portfolio& p, uint32_t m, const Progress& progress);
   static absl::StatusOr<ScheduleDelta> UpdateProgress(Portfolio& p, uint32_t m,
                                                       const Progress& progress, bool moved_ids);
+  // Portfolio::ApplyChange; `moved_ids` as for UpdateProgress.
+  static absl::StatusOr<ScheduleDelta> ApplyChange(Portfolio& p, const ProjectId& project,
+                                                   const ChangeSet& change, bool moved_ids);
   // Portfolio::SetAsOf; `moved_ids` as for UpdateProgress.
   static absl::StatusOr<ScheduleDelta> SetAsOf(Portfolio& p, Date as_of, bool moved_ids);
 };

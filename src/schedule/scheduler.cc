@@ -514,17 +514,19 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   // Ids are sorted only when asked for: comparing strings of scattered milestones was a quarter
   // of a large re-forecast, and the library's own callers need order only among the few moves
   // they report.
-  if (moved_ids) {
-    std::sort(s.last_moved.begin(), s.last_moved.end(),
-              [&](uint32_t a, uint32_t b) { return s.milestones[a].id < s.milestones[b].id; });
-    delta.moved.reserve(s.last_moved.size());
-    for (uint32_t m : s.last_moved) delta.moved.emplace_back(s.milestones[m].id);
-  }
+  if (moved_ids) ReportMovedIds(s, &delta);
   // The change is committed: stale entries of the as-of index may go now (never during a
   // change, which might still roll back to the keys they hold).
   PortfolioState::AsOfIndex& index = s.as_of_index;
   if (index.heap.size() > 2 * index.live + 16) CompactAsOfIndex(s);
   return delta;
+}
+
+void ReportMovedIds(PortfolioState& s, ScheduleDelta* delta) {
+  std::sort(s.last_moved.begin(), s.last_moved.end(),
+            [&](uint32_t a, uint32_t b) { return s.milestones[a].id < s.milestones[b].id; });
+  delta->moved.reserve(delta->moved.size() + s.last_moved.size());
+  for (uint32_t m : s.last_moved) delta->moved.emplace_back(s.milestones[m].id);
 }
 
 void NoteFloorKey(PortfolioState& s, uint32_t m) {

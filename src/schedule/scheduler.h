@@ -47,6 +47,10 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
                                          absl::Span<const uint32_t> backward_seeds,
                                          bool moved_ids = true, bool defer_backward = false);
 
+// Sorts s.last_moved by id and lists those ids in delta->moved (what Reforecast does with
+// `moved_ids`).
+void ReportMovedIds(PortfolioState& s, ScheduleDelta* delta);
+
 // For readers of s.lf (slack, critical): runs the deferred backward pass, under s.late.mu,
 // when anything is deferred. Safe to call from concurrent readers.
 void EnsureLateDates(const PortfolioState& s);

@@ -1106,7 +1106,8 @@ absl::Status Run::Do(const AcceptChange& p) {
   const ProjectId project_id(s_.projects[f.project].id);
   HANDOFF_RETURN_IF_ERROR(PortfolioCheck(s_.portfolio->CheckChange(project_id, change)));
   HANDOFF_RETURN_IF_ERROR(Begin());
-  absl::StatusOr<ScheduleDelta> delta = s_.portfolio->ApplyChange(project_id, change);
+  absl::StatusOr<ScheduleDelta> delta = internal::PortfolioAccess::ApplyChange(
+      *s_.portfolio, project_id, change, /*moved_ids=*/false);
   if (!delta.ok()) return PortfolioCheck(delta.status());  // only OutOfRange is left
   // Register the new milestones (the portfolio appended them in the same order).
   const internal::PortfolioState& ps = portfolio_state();

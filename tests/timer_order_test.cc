@@ -4,6 +4,7 @@
 // (Only the SLA messages compare: ticks on other days move the as-of date, so the forecast
 // messages differ between the two runs by design.)
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -89,11 +90,18 @@ Command TickAt(Instant at) {
 
 struct Result {
   std::vector<std::string> lines;
+  size_t before_midway = 0;     // messages delivered before the midway tick (if any)
   size_t before_last_tick = 0;  // messages delivered before the final tick
+  size_t sla_in_midway_tick = 0;
   size_t sla_in_last_tick = 0;
 };
 
-Result Replay(const std::vector<std::string>& commands, bool follow_wakeups) {
+// Replays `commands`, then ticks at 2027-01-20T18:00 (after every threshold). With
+// `follow_wakeups`, also ticks at every wakeup before each command and before that last tick;
+// else, when `midway` is set, ticks there first (so the last tick fires what the midway tick
+// scheduled).
+Result Replay(const std::vector<std::string>& commands, bool follow_wakeups,
+              std::optional<Instant> midway = std::nullopt) {
   std::unique_ptr<Workspace> ws = MakeWorkspace(Scenario());
   Recorder rec;
   rec.Attach(*ws);
@@ -111,6 +119,10 @@ Result Replay(const std::vector<std::string>& commands, bool follow_wakeups) {
     EXPECT_TRUE(ws->Apply(TickAt(*ws->NextWakeup())).ok());
   }
   Result result;
+  result.before_midway = rec.messages.size();
+  if (!follow_wakeups && midway) {
+    EXPECT_TRUE(ws->Apply(TickAt(*midway)).ok());
+  }
   result.before_last_tick = rec.messages.size();
   EXPECT_TRUE(ws->Apply(TickAt(end)).ok());
   EXPECT_FALSE(ws->NextWakeup() && *ws->NextWakeup() <= end);
@@ -122,7 +134,11 @@ Result Replay(const std::vector<std::string>& commands, bool follow_wakeups) {
         line.find(R"("kind":"escalated")") == std::string::npos) {
       continue;
     }
-    if (i >= result.before_last_tick) ++result.sla_in_last_tick;
+    if (i >= result.before_last_tick) {
+      ++result.sla_in_last_tick;
+    } else if (i >= result.before_midway) {
+      ++result.sla_in_midway_tick;
+    }
     result.lines.push_back(line.substr(line.find(",\"at\"")));
   }
   return result;
@@ -141,6 +157,24 @@ TEST(TimerOrderTest, OneLateTickFiresWhatTicksAtEveryWakeupFire) {
     ASSERT_EQ(batched.size(), stepped.size()) << "seed " << seed;
     for (size_t i = 0; i < batched.size(); ++i) {
       ASSERT_EQ(batched[i], stepped[i]) << "seed " << seed << ", message " << i;
+    }
+  }
+}
+
+// A late tick in the middle of the day fires hundreds of due timers and schedules the next
+// thresholds of their clocks after its instant (hundreds of them join the heap at once, not one
+// by one); the final tick fires those. Both match ticks at every wakeup.
+TEST(TimerOrderTest, TimersScheduledByALateTickFireAtTheNextOne) {
+  const Instant midway = testing::At("2027-01-11T16:00");
+  for (uint64_t seed : {4u, 5u}) {
+    const std::vector<std::string> commands = Commands(seed, 400);
+    const Result two_ticks = Replay(commands, /*follow_wakeups=*/false, midway);
+    const Result every_wakeup = Replay(commands, /*follow_wakeups=*/true);
+    EXPECT_GT(two_ticks.sla_in_midway_tick, 300u) << "seed " << seed;
+    EXPECT_GT(two_ticks.sla_in_last_tick, 300u) << "seed " << seed;  // what it scheduled
+    ASSERT_EQ(two_ticks.lines.size(), every_wakeup.lines.size()) << "seed " << seed;
+    for (size_t i = 0; i < two_ticks.lines.size(); ++i) {
+      ASSERT_EQ(two_ticks.lines[i], every_wakeup.lines[i]) << "seed " << seed << ", message " << i;
     }
   }
 }

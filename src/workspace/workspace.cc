@@ -350,6 +350,8 @@ void Run::FireDue() {
           batch.assign(due, heap.end());  // stale ones included: skipped when reached
           heap.erase(due, heap.end());
           std::make_heap(heap.begin(), heap.end(), s_.timer_later());
+          // Not std::sort: on a heap's tail its introsort falls back to heapsort (a fifth of a
+          // large tick).
           std::stable_sort(batch.begin(), batch.end(), s_.timer_later().before);
           later.reserve(later.size() + batch.size());  // a fired timer schedules at most one
           // One allocation for what the batch delivers (a timer tells one to three people),

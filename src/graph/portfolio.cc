@@ -373,10 +373,8 @@ MilestoneSchedule ScheduleRow(const PortfolioState& s, uint32_t m) {
 // Copies the current forecast into the baseline.
 void TakeBaseline(PortfolioState& s) {
   const size_t n = s.milestones.size();
-  internal::ReserveWithRoom(s.baseline_start, n);
-  internal::ReserveWithRoom(s.baseline_finish, n);
-  s.baseline_start.resize(n);
-  s.baseline_finish.resize(n);
+  internal::ResizeWithRoom(s.baseline_start, n);
+  internal::ResizeWithRoom(s.baseline_finish, n);
   for (uint32_t m = 0; m < n; ++m) {
     s.baseline_start[m] = s.StartDay(m);
     s.baseline_finish[m] = s.FinishDay(m);

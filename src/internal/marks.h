@@ -20,6 +20,12 @@ template <typename Vector>
 void ReserveWithRoom(Vector& v, size_t n) {
   if (v.capacity() < n) v.reserve(WithRoom(n));
 }
+// Resizes `v` to `n` values (new ones `value`), with room to grow as ReserveWithRoom makes it.
+template <typename Vector>
+void ResizeWithRoom(Vector& v, size_t n, const typename Vector::value_type& value = {}) {
+  ReserveWithRoom(v, n);
+  v.resize(n, value);
+}
 
 class Marks {
  public:
@@ -33,10 +39,7 @@ class Marks {
   }
   // Extends the ordinals to [0, n) without starting a new round.
   void Grow(size_t n) {
-    if (stamp_.size() < n) {
-      ReserveWithRoom(stamp_, n);
-      stamp_.resize(n, 0);
-    }
+    if (stamp_.size() < n) ResizeWithRoom(stamp_, n);
   }
   // Marks `i`; returns false when it was marked already in this round.
   bool Mark(uint32_t i) {

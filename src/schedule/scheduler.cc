@@ -161,10 +161,7 @@ class WorkList {
 };
 
 uint32_t NextGeneration(PortfolioState& s) {
-  if (s.stamp.size() < s.milestones.size()) {
-    ReserveWithRoom(s.stamp, s.milestones.size());
-    s.stamp.resize(s.milestones.size(), 0);
-  }
+  if (s.stamp.size() < s.milestones.size()) ResizeWithRoom(s.stamp, s.milestones.size());
   if (++s.generation == 0) {  // wrapped: clear once every 2^32 traversals
     std::fill(s.stamp.begin(), s.stamp.end(), 0);
     s.generation = 1;
@@ -248,8 +245,7 @@ std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
     }
   }
   if (order.size() == n) {
-    ReserveWithRoom(s.topo_pos, n);
-    s.topo_pos.resize(n);
+    ResizeWithRoom(s.topo_pos, n);
     for (uint32_t i = 0; i < n; ++i) s.topo_pos[order[i]] = i;
     s.topo_order = std::move(order);
     return {};
@@ -278,14 +274,9 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
   RefreshFlatLinks(s);
   const PortfolioState::FlatLinks& f = s.flat;
   const size_t n = s.milestones.size();
-  for (std::vector<int32_t>* values : {&s.es, &s.ef, &s.lf}) {
-    ReserveWithRoom(*values, n);
-    values->resize(n);
-  }
-  ReserveWithRoom(s.mode, n);
-  s.mode.resize(n, ForecastMode::kPlan);
-  ReserveWithRoom(s.status, n);
-  s.status.resize(n, MilestoneStatus::kNotStarted);
+  for (std::vector<int32_t>* values : {&s.es, &s.ef, &s.lf}) ResizeWithRoom(*values, n);
+  ResizeWithRoom(s.mode, n, ForecastMode::kPlan);
+  ResizeWithRoom(s.status, n, MilestoneStatus::kNotStarted);
   // Every key is at or above the floor after a full pass: the as-of index starts empty.
   s.as_of_index.heap.clear();
   s.as_of_index.threshold = s.floor;
@@ -318,10 +309,7 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
 void BeginChange(PortfolioState& s) {
   s.undo.clear();
   s.project_undo.clear();
-  if (s.touched.size() < s.milestones.size()) {
-    ReserveWithRoom(s.touched, s.milestones.size());
-    s.touched.resize(s.milestones.size(), 0);
-  }
+  if (s.touched.size() < s.milestones.size()) ResizeWithRoom(s.touched, s.milestones.size());
   if (++s.change_generation == 0) {
     std::fill(s.touched.begin(), s.touched.end(), 0);
     s.change_generation = 1;

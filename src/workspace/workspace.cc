@@ -273,9 +273,9 @@ class Run {
   DeliveredList delivered_;
   absl::InlinedVector<uint32_t, 8> touched_projects_;
   std::optional<std::vector<uint32_t>> time_moves_;
-  // During FireDue: the timers scheduled after the command's instant, pushed into the heap when
-  // FireDue ends (one heap construction when a tick schedules many of them).
-  std::vector<Timer>* later_ = nullptr;
+  // During FireDue, the timers scheduled after the command's instant wait in s_.later_timers
+  // and join the heap when it ends (one heap construction when a tick schedules many of them).
+  bool firing_ = false;
 };
 
 absl::Status Run::Execute() {
@@ -322,9 +322,8 @@ void Run::FireDue() {
   constexpr int kPopsBeforeBatch = 32;
   std::vector<Timer> batch;  // due at or before c_.at, sorted, from `next_in_batch` on
   size_t next_in_batch = 0;
-  std::vector<Timer>& later = s_.later_timers;
-  later.clear();
-  later_ = &later;
+  std::vector<Timer>& later = s_.later_timers;  // empty between calls
+  firing_ = true;
   int pops = 0;
   for (;;) {
     while (next_in_batch < batch.size() && !Live(batch[next_in_batch])) ++next_in_batch;
@@ -366,7 +365,7 @@ void Run::FireDue() {
       break;
     }
   }
-  later_ = nullptr;
+  firing_ = false;
   std::vector<Timer>& heap = s_.timers;
   if (later.size() > 64 && 8 * later.size() > heap.size()) {
     heap.insert(heap.end(), later.begin(), later.end());
@@ -528,8 +527,8 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now, std::optional<int6
   f.exact[ci] = !reached && now < at;
   f.next_threshold[ci] = static_cast<uint16_t>(next);
   const Timer timer{at, f.id_prefix, fi, internal::GenClock(f, c)};
-  if (later_ != nullptr && c_.at < at) {
-    later_->push_back(timer);  // cannot fire in this FireDue: joins the heap after it
+  if (firing_ && c_.at < at) {
+    s_.later_timers.push_back(timer);  // cannot fire in this FireDue: joins the heap after it
   } else {
     heap.push_back(timer);
     std::push_heap(heap.begin(), heap.end(), s_.timer_later());

@@ -8,10 +8,16 @@
 
 namespace handoff::internal {
 
-// Appends `s` as a JSON string literal (quotes, escapes; bytes >= 0x80 pass through).
+// Appends `s` as a JSON string literal (quotes, escapes; bytes >= 0x80 pass through). Runs of
+// bytes that need no escape are appended whole.
 inline void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
-  for (char c : s) {
+  size_t run = 0;  // the first byte not appended yet
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out->append("\\\"");
@@ -28,16 +34,14 @@ inline void AppendJsonString(std::string* out, std::string_view s) {
       case '\t':
         out->append("\\t");
         break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out->append(buf);
-        } else {
-          out->push_back(c);
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out->append(buf);
+      }
     }
   }
+  out->append(s.data() + run, s.size() - run);
   out->push_back('"');
 }
 

@@ -21,6 +21,7 @@ using internal::Cat;
 using internal::ClockState;
 using internal::DeliveredList;
 using internal::FeedbackRec;
+using internal::IdIndex;
 using internal::JsonString;
 using internal::kNobody;
 using internal::MessagePtr;
@@ -107,12 +108,12 @@ class Run {
   absl::Status Invalid(std::string_view field, std::string_view reason) const {
     return WithField(absl::InvalidArgumentError(Cat(Prefix(), field, ": ", reason)), field);
   }
-  absl::StatusOr<uint32_t> Find(const absl::flat_hash_map<std::string, uint32_t>& index,
-                                std::string_view entity, const std::string& id,
-                                std::string_view field) const {
-    auto it = index.find(id);
-    if (it == index.end()) return NotFound(entity, id, field);
-    return it->second;
+  template <typename Table>
+  absl::StatusOr<uint32_t> Find(const IdIndex& index, const Table& table, std::string_view entity,
+                                const std::string& id, std::string_view field) const {
+    const uint32_t found = index.FindIn(table, id);
+    if (found == IdIndex::kNone) return NotFound(entity, id, field);
+    return found;
   }
   bool IsPm(uint32_t project) const { return s_.projects[project].pm == actor_; }
   bool IsAe(uint32_t project) const {
@@ -140,7 +141,7 @@ class Run {
     return Denied("feedback", f.id, "only the AE of the project's account may");
   }
   absl::StatusOr<uint32_t> FindFeedback(const FeedbackId& id) const {
-    return Find(s_.feedback_index, "feedback", id.value(), "feedback");
+    return Find(s_.feedback_index, s_.feedback, "feedback", id.value(), "feedback");
   }
   // A portfolio error as this command's error: the command prefix, and the field it names.
   // Portfolio messages name a change's field first ("durations/0/milestone: ...", with links
@@ -285,12 +286,11 @@ absl::Status Run::Execute() {
                          " is earlier than the last applied ", FormatInstant(*s_.last, s_.zone))),
                      "at");
   }
-  auto it = s_.person_index.find(c_.by.value());
-  if (it == s_.person_index.end()) {
+  actor_ = s_.person_index.FindIn(s_.people, c_.by.value());
+  if (actor_ == IdIndex::kNone) {
     return WithField(absl::NotFoundError(Cat(Prefix(), "by: person \"", c_.by, "\": unknown id")),
                      "by");
   }
-  actor_ = it->second;
   HANDOFF_RETURN_IF_ERROR(std::visit([this](const auto& p) { return Do(p); }, c_.payload));
   End();
   return absl::OkStatus();
@@ -715,17 +715,17 @@ void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind, Fields fiel
 // --- AE -> PM ------------------------------------------------------------------------------
 
 absl::Status Run::Do(const LogFeedback& p) {
-  if (s_.feedback_index.contains(p.id.value())) {
+  if (s_.feedback_index.FindIn(s_.feedback, p.id.value()) != IdIndex::kNone) {
     return absl::AlreadyExistsError(Cat(Prefix(), "feedback \"", p.id, "\": duplicate id"));
   }
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
-                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
+                                                  p.project.value(), "project"));
   HANDOFF_RETURN_IF_ERROR(RequireAe(project));
   HANDOFF_RETURN_IF_ERROR(OpenProject(project));
   uint32_t milestone = kNobody;
   if (!p.milestone.empty()) {
-    HANDOFF_ASSIGN_OR_RETURN(
-        milestone, Find(s_.milestone_index, "milestone", p.milestone.value(), "milestone"));
+    HANDOFF_ASSIGN_OR_RETURN(milestone, Find(s_.milestone_index, s_.milestones, "milestone",
+                                             p.milestone.value(), "milestone"));
     if (s_.milestones[milestone].project != project) {
       return Invalid("milestone",
                      Cat("milestone \"", p.milestone, "\" is not in project \"", p.project, "\""));
@@ -754,7 +754,7 @@ absl::Status Run::Do(const LogFeedback& p) {
   f.logged_at = c_.at;
   f.clocks = {internal::SlaClock(c_.at), internal::SlaClock(c_.at)};
   SelectPolicy(f);
-  s_.feedback_index.emplace(f.id, fi);
+  s_.feedback_index.Insert(f.id, fi);
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
 
@@ -925,8 +925,8 @@ absl::Status Run::Do(const SetFeedbackState& p) {
 // --- PM side: delivery ---------------------------------------------------------------------
 
 absl::Status Run::Do(const UpdateMilestone& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t mi_index,
-                           Find(s_.milestone_index, "milestone", p.milestone.value(), "milestone"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t mi_index, Find(s_.milestone_index, s_.milestones, "milestone",
+                                                   p.milestone.value(), "milestone"));
   MilestoneInfo& mi = s_.milestones[mi_index];
   HANDOFF_RETURN_IF_ERROR(RequirePm(mi.project));
   HANDOFF_RETURN_IF_ERROR(OpenProject(mi.project));
@@ -1031,11 +1031,11 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
 }
 
 absl::Status Run::Do(const RaiseRisk& p) {
-  if (s_.risk_index.contains(p.id.value())) {
+  if (s_.risk_index.FindIn(s_.risks, p.id.value()) != IdIndex::kNone) {
     return absl::AlreadyExistsError(Cat(Prefix(), "risk \"", p.id, "\": duplicate id"));
   }
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
-                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
+                                                  p.project.value(), "project"));
   HANDOFF_RETURN_IF_ERROR(RequirePm(project));
   HANDOFF_RETURN_IF_ERROR(OpenProject(project));
   internal::RiskInfo risk;
@@ -1044,7 +1044,7 @@ absl::Status Run::Do(const RaiseRisk& p) {
   risk.severity = p.severity;
   risk.text = p.text;
   for (size_t i = 0; i < p.milestones.size(); ++i) {
-    HANDOFF_ASSIGN_OR_RETURN(uint32_t m, Find(s_.milestone_index, "milestone",
+    HANDOFF_ASSIGN_OR_RETURN(uint32_t m, Find(s_.milestone_index, s_.milestones, "milestone",
                                               p.milestones[i].value(), Cat("milestones/", i)));
     risk.milestones.push_back(m);
   }
@@ -1052,7 +1052,7 @@ absl::Status Run::Do(const RaiseRisk& p) {
   ProjectInfo& pr = s_.projects[project];
   ++pr.open_risks;
   if (risk.severity == RiskSeverity::kHigh) ++pr.open_high_risks;
-  s_.risk_index.emplace(risk.id, static_cast<uint32_t>(s_.risks.size()));
+  s_.risk_index.Insert(risk.id, static_cast<uint32_t>(s_.risks.size()));
   s_.risks.push_back(std::move(risk));
   RiskMessages(static_cast<uint32_t>(s_.risks.size() - 1), "risk_raised", s_.risks.back().text);
   touched_projects_.push_back(project);
@@ -1060,7 +1060,8 @@ absl::Status Run::Do(const RaiseRisk& p) {
 }
 
 absl::Status Run::Do(const CloseRisk& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t ri, Find(s_.risk_index, "risk", p.risk.value(), "risk"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t ri,
+                           Find(s_.risk_index, s_.risks, "risk", p.risk.value(), "risk"));
   internal::RiskInfo& risk = s_.risks[ri];
   HANDOFF_RETURN_IF_ERROR(RequirePm(risk.project));
   if (!risk.open) return Precondition("risk", risk.id, "is already closed");
@@ -1075,8 +1076,8 @@ absl::Status Run::Do(const CloseRisk& p) {
 }
 
 absl::Status Run::Do(const SetHealth& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
-                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
+                                                  p.project.value(), "project"));
   HANDOFF_RETURN_IF_ERROR(RequirePm(project));
   if (p.health && p.reason.empty()) {
     return Invalid("reason", "an override of the computed health needs a reason");
@@ -1119,9 +1120,9 @@ absl::Status Run::Do(const AcceptChange& p) {
     info.id = nm.id.value();
     info.project = f.project;
     info.visible = nm.customer_visible;
-    if (!nm.owner.empty()) info.owner = s_.person_index.at(nm.owner.value());
+    if (!nm.owner.empty()) info.owner = s_.person_index.FindIn(s_.people, nm.owner.value());
     info.finish_day = ps.FinishDay(index);
-    s_.milestone_index.emplace(info.id, index);
+    s_.milestone_index.Insert(info.id, index);
     s_.projects[f.project].milestones.push_back(index);
     SetSlipStatus(info, info.finish_day - ps.baseline_finish[index], info.status);
   }
@@ -1147,7 +1148,8 @@ absl::Status Run::Do(const AcceptChange& p) {
   std::string added = "[";
   for (const Milestone& nm : p.new_milestones) {
     if (!nm.customer_visible) continue;
-    const MilestoneInfo& mi = s_.milestones[s_.milestone_index.at(nm.id.value())];
+    const MilestoneInfo& mi =
+        s_.milestones[s_.milestone_index.FindIn(s_.milestones, nm.id.value())];
     if (added.size() > 1) added += ',';
     added += Cat(R"({"milestone":)", Quote(mi.id), R"(,"finish":)",
                  Quote(FormatIsoDate(cal.DayAt(mi.finish_day))), "}");
@@ -1162,8 +1164,8 @@ absl::Status Run::Do(const AcceptChange& p) {
 }
 
 absl::Status Run::Do(const RecordCost& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
-                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
+                                                  p.project.value(), "project"));
   HANDOFF_RETURN_IF_ERROR(RequirePm(project));
   if (p.planned < 0) return Invalid("planned", "a cost may not be negative");
   if (p.actual < 0) return Invalid("actual", "a cost may not be negative");
@@ -1174,8 +1176,8 @@ absl::Status Run::Do(const RecordCost& p) {
 }
 
 absl::Status Run::Do(const SetBaseline& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
-                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
+                                                  p.project.value(), "project"));
   HANDOFF_RETURN_IF_ERROR(RequirePm(project));
   HANDOFF_RETURN_IF_ERROR(Begin());
   // Cannot fail: the project exists.
@@ -1188,8 +1190,8 @@ absl::Status Run::Do(const SetBaseline& p) {
 }
 
 absl::Status Run::Do(const CloseProject& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
-                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
+                                                  p.project.value(), "project"));
   HANDOFF_RETURN_IF_ERROR(RequirePm(project));
   HANDOFF_RETURN_IF_ERROR(OpenProject(project));
   HANDOFF_RETURN_IF_ERROR(Begin());
@@ -1203,8 +1205,8 @@ absl::Status Run::Do(const CloseProject& p) {
 // --- AE: relationship ----------------------------------------------------------------------
 
 absl::Status Run::Do(const RecordCsat& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t project,
-                           Find(s_.project_index, "project", p.project.value(), "project"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
+                                                  p.project.value(), "project"));
   HANDOFF_RETURN_IF_ERROR(RequireAe(project));
   if (p.score < 1 || p.score > 5) return Invalid("score", Cat(p.score, " is outside 1..5"));
   HANDOFF_RETURN_IF_ERROR(Begin());
@@ -1213,8 +1215,8 @@ absl::Status Run::Do(const RecordCsat& p) {
 }
 
 absl::Status Run::Do(const LogTouchpoint& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t account,
-                           Find(s_.account_index, "account", p.account.value(), "account"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t account, Find(s_.account_index, s_.accounts, "account",
+                                                  p.account.value(), "account"));
   if (s_.accounts[account].ae != actor_) {
     return Denied("account", s_.accounts[account].id, "only the account's AE may");
   }
@@ -1224,24 +1226,24 @@ absl::Status Run::Do(const LogTouchpoint& p) {
 }
 
 absl::Status Run::Do(const LogOpportunity& p) {
-  if (s_.opportunity_index.contains(p.id.value())) {
+  if (s_.opportunity_index.FindIn(s_.opportunities, p.id.value()) != IdIndex::kNone) {
     return absl::AlreadyExistsError(Cat(Prefix(), "opportunity \"", p.id, "\": duplicate id"));
   }
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t account,
-                           Find(s_.account_index, "account", p.account.value(), "account"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t account, Find(s_.account_index, s_.accounts, "account",
+                                                  p.account.value(), "account"));
   if (s_.accounts[account].ae != actor_) {
     return Denied("account", s_.accounts[account].id, "only the account's AE may");
   }
   if (p.amount < 0) return Invalid("amount", "may not be negative");
   HANDOFF_RETURN_IF_ERROR(Begin());
-  s_.opportunity_index.emplace(p.id.value(), static_cast<uint32_t>(s_.opportunities.size()));
+  s_.opportunity_index.Insert(p.id.value(), static_cast<uint32_t>(s_.opportunities.size()));
   s_.opportunities.push_back({p.id.value(), account, p.amount, c_.at});
   return absl::OkStatus();
 }
 
 absl::Status Run::Do(const RecordRenewal& p) {
-  HANDOFF_ASSIGN_OR_RETURN(uint32_t account,
-                           Find(s_.account_index, "account", p.account.value(), "account"));
+  HANDOFF_ASSIGN_OR_RETURN(uint32_t account, Find(s_.account_index, s_.accounts, "account",
+                                                  p.account.value(), "account"));
   if (s_.accounts[account].ae != actor_) {
     return Denied("account", s_.accounts[account].id, "only the account's AE may");
   }
@@ -1304,30 +1306,31 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
   s->business_time.emplace(s->portfolio->calendar());
   s->zone = s->portfolio->calendar().time_zone();
   for (const Person& p : spec.people) {
-    s->person_index.emplace(p.id.value(), static_cast<uint32_t>(s->people.size()));
+    s->person_index.Insert(p.id.value(), static_cast<uint32_t>(s->people.size()));
     s->people.push_back({p.id.value(), p.role});
   }
   auto person = [&](const PersonId& id) {
-    return id.empty() ? kNobody : s->person_index.at(id.value());
+    return id.empty() ? kNobody : s->person_index.FindIn(s->people, id.value());
   };
   for (const Account& a : spec.accounts) {
-    s->account_index.emplace(a.id.value(), static_cast<uint32_t>(s->accounts.size()));
+    s->account_index.Insert(a.id.value(), static_cast<uint32_t>(s->accounts.size()));
     s->accounts.push_back({a.id.value(), a.tier, person(a.ae)});
   }
   size_t milestone_total = 0;
   for (const Project& p : spec.projects) milestone_total += p.milestones.size();
   internal::ReserveWithRoom(s->milestones, milestone_total);  // as the portfolio's arrays
-  s->milestone_index.reserve(internal::WithRoom(milestone_total));
+  s->milestone_index.Reserve(internal::WithRoom(milestone_total));
   for (const Project& p : spec.projects) {
     const uint32_t pi = static_cast<uint32_t>(s->projects.size());
-    s->project_index.emplace(p.id.value(), pi);
+    s->project_index.Insert(p.id.value(), pi);
     ProjectInfo info;
     info.id = p.id.value();
-    info.account = p.account.empty() ? kNobody : s->account_index.at(p.account.value());
+    info.account =
+        p.account.empty() ? kNobody : s->account_index.FindIn(s->accounts, p.account.value());
     info.pm = person(p.pm);
     for (const Milestone& m : p.milestones) {
       const uint32_t mi = static_cast<uint32_t>(s->milestones.size());
-      s->milestone_index.emplace(m.id.value(), mi);
+      s->milestone_index.Insert(m.id.value(), mi);
       MilestoneInfo minfo;
       minfo.id = m.id.value();
       minfo.project = pi;
@@ -1363,12 +1366,12 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
   for (size_t i = 0; i < policies.size(); ++i) {
     std::vector<uint32_t> levels;
     for (size_t k = 0; k < policies[i].escalation.size(); ++k) {
-      auto it = s->person_index.find(policies[i].escalation[k].to.value());
-      if (it == s->person_index.end()) {
+      const uint32_t to = s->person_index.FindIn(s->people, policies[i].escalation[k].to.value());
+      if (to == IdIndex::kNone) {
         return absl::NotFoundError(Cat("/sla_policies/", i, "/escalation/", k, "/to: person \"",
                                        policies[i].escalation[k].to, "\": unknown id"));
       }
-      levels.push_back(it->second);
+      levels.push_back(to);
     }
     s->policy_escalation.push_back(std::move(levels));
     s->policy_quoted_names.push_back(Quote(policies[i].name));
@@ -1378,12 +1381,12 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
   s->policies = std::move(policies);
   for (size_t i = 0; i < routing.digests.size(); ++i) {
     const RoutingOptions::Digest& d = routing.digests[i];
-    auto it = s->person_index.find(d.to.value());
-    if (it == s->person_index.end()) {
+    const uint32_t to = s->person_index.FindIn(s->people, d.to.value());
+    if (to == IdIndex::kNone) {
       return absl::NotFoundError(
           Cat("/routing/digests/", i, "/to: person \"", d.to, "\": unknown id"));
     }
-    s->outbox.SetDigest(it->second, static_cast<int64_t>(d.window_minutes) * 60);
+    s->outbox.SetDigest(to, static_cast<int64_t>(d.window_minutes) * 60);
   }
   return std::unique_ptr<Workspace>(new Workspace(std::move(s)));
 }
@@ -1428,18 +1431,16 @@ std::optional<Instant> Workspace::last_instant() const {
 
 std::vector<Message> Workspace::Pending(const PersonId& person) const {
   std::lock_guard<std::mutex> lock(state_->mu);
-  auto it = state_->person_index.find(person.value());
-  if (it == state_->person_index.end()) return {};
-  return state_->outbox.Pending(it->second);
+  const uint32_t p = state_->person_index.FindIn(state_->people, person.value());
+  if (p == IdIndex::kNone) return {};
+  return state_->outbox.Pending(p);
 }
 
 absl::Status Workspace::Ack(const PersonId& person, uint64_t seq) {
   std::lock_guard<std::mutex> lock(state_->mu);
-  auto it = state_->person_index.find(person.value());
-  if (it == state_->person_index.end()) {
-    return absl::NotFoundError(Cat("person \"", person, "\": unknown id"));
-  }
-  return state_->outbox.Ack(it->second, seq);
+  const uint32_t p = state_->person_index.FindIn(state_->people, person.value());
+  if (p == IdIndex::kNone) return absl::NotFoundError(Cat("person \"", person, "\": unknown id"));
+  return state_->outbox.Ack(p, seq);
 }
 
 void Workspace::AddSink(std::function<void(const Message&)> sink) {
@@ -1455,11 +1456,9 @@ void Workspace::AddSink(std::function<void(const Message&)> sink) {
 absl::StatusOr<FeedbackView> Workspace::GetFeedback(const FeedbackId& id) const {
   std::lock_guard<std::mutex> lock(state_->mu);
   const WorkspaceState& s = *state_;
-  auto it = s.feedback_index.find(id.value());
-  if (it == s.feedback_index.end()) {
-    return absl::NotFoundError(Cat("feedback \"", id, "\": unknown id"));
-  }
-  const FeedbackRec& f = s.feedback[it->second];
+  const uint32_t fi = s.feedback_index.FindIn(s.feedback, id.value());
+  if (fi == IdIndex::kNone) return absl::NotFoundError(Cat("feedback \"", id, "\": unknown id"));
+  const FeedbackRec& f = s.feedback[fi];
   FeedbackView v;
   v.id = id;
   v.project = ProjectId(s.projects[f.project].id);
@@ -1487,11 +1486,9 @@ absl::StatusOr<FeedbackView> Workspace::GetFeedback(const FeedbackId& id) const 
 
 absl::StatusOr<Health> Workspace::GetHealth(const ProjectId& id) const {
   std::lock_guard<std::mutex> lock(state_->mu);
-  auto it = state_->project_index.find(id.value());
-  if (it == state_->project_index.end()) {
-    return absl::NotFoundError(Cat("project \"", id, "\": unknown id"));
-  }
-  return state_->projects[it->second].health;
+  const uint32_t p = state_->project_index.FindIn(state_->projects, id.value());
+  if (p == IdIndex::kNone) return absl::NotFoundError(Cat("project \"", id, "\": unknown id"));
+  return state_->projects[p].health;
 }
 
 const TimeZone& Workspace::time_zone() const { return state_->zone; }

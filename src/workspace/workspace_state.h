@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "handoff/business_time.h"
 #include "handoff/commands.h"
 #include "handoff/journal.h"
@@ -19,6 +18,7 @@
 #include "handoff/portfolio.h"
 #include "handoff/sla.h"
 #include "handoff/workspace.h"
+#include "src/internal/id_index.h"
 #include "src/internal/marks.h"
 #include "src/routing/block_pool.h"
 #include "src/routing/outbox.h"
@@ -165,8 +165,9 @@ class WorkspaceState {
   std::vector<AccountInfo> accounts;
   std::vector<ProjectInfo> projects;
   std::vector<MilestoneInfo> milestones;
-  absl::flat_hash_map<std::string, uint32_t> person_index, account_index, project_index,
-      milestone_index, risk_index, feedback_index, opportunity_index;
+  // Ids to ordinals in the tables above and below (IdIndex::FindIn(table, id)).
+  IdIndex person_index, account_index, project_index, milestone_index, risk_index, feedback_index,
+      opportunity_index;
   std::deque<FeedbackRec> feedback;
   std::vector<RiskInfo> risks;
   // A min-heap (TimerLater) of SLA timers with lazy invalidation: rescheduling a clock bumps its

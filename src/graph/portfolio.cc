@@ -768,6 +768,22 @@ absl::Status PortfolioAccess::CheckProgress(const Portfolio& p, uint32_t m,
   return CheckProgressAt(*p.state_, m, progress);
 }
 
+void PortfolioAccess::PrefetchProgress(const Portfolio& portfolio, uint32_t m) {
+  const PortfolioState& s = *portfolio.state_;
+  s.progress.prefetch(m);
+  for (const void* p : std::initializer_list<const void*>{&s.milestones[m], &s.es[m], &s.ef[m],
+                                                          &s.lf[m], &s.mode[m], &s.status[m],
+                                                          &s.topo_pos[m], &s.baseline_finish[m]}) {
+    __builtin_prefetch(p);
+  }
+  if (m < s.touched.size()) __builtin_prefetch(&s.touched[m]);
+  if (m < s.flat_patched.size()) {
+    __builtin_prefetch(&s.flat_patched[m]);
+    __builtin_prefetch(&s.flat.pred_begin[m]);
+    __builtin_prefetch(&s.flat.succ_begin[m]);
+  }
+}
+
 absl::StatusOr<ScheduleDelta> PortfolioAccess::UpdateProgress(Portfolio& portfolio, uint32_t m,
                                                               const Progress& progress,
                                                               bool moved_ids) {

@@ -927,6 +927,7 @@ absl::Status Run::Do(const SetFeedbackState& p) {
 absl::Status Run::Do(const UpdateMilestone& p) {
   HANDOFF_ASSIGN_OR_RETURN(uint32_t mi_index, Find(s_.milestone_index, s_.milestones, "milestone",
                                                    p.milestone.value(), "milestone"));
+  internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
   MilestoneInfo& mi = s_.milestones[mi_index];
   HANDOFF_RETURN_IF_ERROR(RequirePm(mi.project));
   HANDOFF_RETURN_IF_ERROR(OpenProject(mi.project));

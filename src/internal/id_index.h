@@ -15,9 +15,10 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 #include <vector>
+
+#include "src/internal/fast_hash.h"
 
 namespace handoff::internal {
 
@@ -25,22 +26,9 @@ class IdIndex {
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
 
-  // The hash an id is indexed by (computed once per lookup; pass it to the calls below): a
-  // multiply-mix over 8-byte words (ids are short), seeded per process (by where the library
-  // is loaded) so that chosen ids cannot aim at one slot run.
+  // The hash an id is indexed by (computed once per lookup; pass it to the calls below).
   static uint32_t HashOf(std::string_view id) {
-    static const char anchor = 0;
-    uint64_t h = reinterpret_cast<uintptr_t>(&anchor) ^ (id.size() * 0x9e3779b97f4a7c15ull);
-    const char* p = id.data();
-    size_t n = id.size();
-    for (; n >= 8; p += 8, n -= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      h = Mix(h ^ word, 0xa0761d6478bd642full);
-    }
-    uint64_t tail = 0;
-    if (n > 0) std::memcpy(&tail, p, n);
-    h = Mix(h ^ tail, 0xe7037ed1a0b428dbull);
+    const uint64_t h = HashBytes(id, HashSeed());
     return static_cast<uint32_t>(h ^ (h >> 32));
   }
 
@@ -96,13 +84,6 @@ class IdIndex {
 
  private:
   static constexpr uint64_t kEmpty = 0;
-
-  // The high and low halves of a * b, folded.
-  static uint64_t Mix(uint64_t a, uint64_t b) {
-    __extension__ using Wide = unsigned __int128;
-    const Wide r = static_cast<Wide>(a) * b;
-    return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-  }  // a used slot holds ordinal + 1 in its low bits
 
   void Place(uint32_t hash, uint32_t ordinal) {
     size_t i = hash & mask_;

@@ -2,18 +2,20 @@
 
 #include <algorithm>
 #include <string_view>
-#include <tuple>
 
-#include "absl/hash/hash.h"
+#include "src/internal/fast_hash.h"
 #include "src/internal/strings.h"
 
 namespace handoff::internal {
 namespace {
 
 uint64_t SubjectHash(const Message& m) {
-  return absl::Hash<std::tuple<std::string_view, std::string_view, std::string_view,
-                               std::string_view, std::string_view, std::string_view>>{}(
-      {m.kind, m.account, m.project, m.milestone, m.feedback, m.risk});
+  uint64_t h = HashSeed();
+  for (const std::string* part :
+       {&m.kind, &m.account, &m.project, &m.milestone, &m.feedback, &m.risk}) {
+    h = HashBytes(*part, h);
+  }
+  return h;
 }
 
 bool SameSubject(const Message& a, const Message& b) {

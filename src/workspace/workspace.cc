@@ -57,12 +57,31 @@ absl::Status WithField(absl::Status status, std::string_view field) {
   return status;
 }
 
-// Quote(PriorityName(p)), built once.
-const std::string& QuotedPriorityName(Priority p) {
-  static const std::array<std::string, 4> kNames = {
-      Quote(PriorityName(Priority::kLow)), Quote(PriorityName(Priority::kNormal)),
-      Quote(PriorityName(Priority::kHigh)), Quote(PriorityName(Priority::kUrgent))};
-  return kNames[static_cast<size_t>(p)];
+// Quote(name(value)) for each of an enum's `kCount` values, built once: messages carry these
+// as JSON text.
+template <typename E, size_t kCount, std::string_view (*kName)(E)>
+const std::string& QuotedName(E value) {
+  static const std::array<std::string, kCount> kQuoted = [] {
+    std::array<std::string, kCount> out;
+    for (size_t i = 0; i < kCount; ++i) out[i] = Quote(kName(static_cast<E>(i)));
+    return out;
+  }();
+  return kQuoted[static_cast<size_t>(value)];
+}
+const std::string& Quoted(Priority v) { return QuotedName<Priority, 4, PriorityName>(v); }
+const std::string& Quoted(FeedbackState v) {
+  return QuotedName<FeedbackState, 6, FeedbackStateName>(v);
+}
+const std::string& Quoted(FeedbackKind v) {
+  return QuotedName<FeedbackKind, 5, FeedbackKindName>(v);
+}
+const std::string& Quoted(Channel v) { return QuotedName<Channel, 4, ChannelName>(v); }
+const std::string& Quoted(Health v) { return QuotedName<Health, 3, HealthName>(v); }
+const std::string& Quoted(MilestoneStatus v) {
+  return QuotedName<MilestoneStatus, 4, MilestoneStatusName>(v);
+}
+const std::string& Quoted(RiskSeverity v) {
+  return QuotedName<RiskSeverity, 3, RiskSeverityName>(v);
 }
 
 bool IsOpenState(FeedbackState s) {
@@ -430,7 +449,7 @@ void Run::FireTimer(const Timer& t) {
     m->clock.assign(SlaClockName(kind));
     m->due = due;
     m->fields.reserve(th.kind == ThresholdKind::kEscalation ? 4 : 2);
-    m->fields.emplace_back("priority", QuotedPriorityName(f.priority));
+    m->fields.emplace_back("priority", Quoted(f.priority));
     m->fields.emplace_back("policy", s_.policy_quoted_names[pi]);
     if (th.kind == ThresholdKind::kEscalation) {
       m->fields.emplace_back("level", std::to_string(th.level + 1));
@@ -572,7 +591,7 @@ std::string Run::CauseJson(const Cause& cause, uint32_t account) const {
       if (cause.account == account) {
         const MilestoneInfo& m = s_.milestones[cause.milestone];
         return Cat(R"({"kind":"milestone","milestone":)", Quote(m.id), R"(,"status":)",
-                   Quote(MilestoneStatusName(m.status)), "}");
+                   Quoted(m.status), "}");
       }
       return R"({"kind":"milestone","description":"a milestone in another account's project"})";
     case Cause::kChange:
@@ -687,8 +706,8 @@ void Run::UpdateHealth(uint32_t pi, Instant at) {
   if (ae == kNobody) return;
   auto m = NewMessage(at, ae, "health_changed", pi);
   m->fields.reserve(4);
-  m->fields.emplace_back("health", Quote(HealthName(effective)));
-  m->fields.emplace_back("previous", Quote(HealthName(previous)));
+  m->fields.emplace_back("health", Quoted(effective));
+  m->fields.emplace_back("previous", Quoted(previous));
   m->fields.emplace_back("reason", Quote(reason));
   m->fields.emplace_back("overridden", overridden ? "true" : "false");
   Route(ae, std::move(m));
@@ -758,10 +777,9 @@ absl::Status Run::Do(const LogFeedback& p) {
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
 
-  Fields fields = MakeFields(std::pair("feedback_kind", Quote(FeedbackKindName(f.kind))),
-                             std::pair("channel", Quote(ChannelName(f.channel))),
-                             std::pair("priority", QuotedPriorityName(f.priority)),
-                             std::pair("text", Quote(f.text)));
+  Fields fields = MakeFields(
+      std::pair("feedback_kind", Quoted(f.kind)), std::pair("channel", Quoted(f.channel)),
+      std::pair("priority", Quoted(f.priority)), std::pair("text", Quote(f.text)));
   auto m = NewMessage(c_.at, assignee, "feedback_logged", project);
   if (milestone != kNobody) m->milestone = s_.milestones[milestone].id;
   m->feedback = f.id;
@@ -795,9 +813,9 @@ absl::Status Run::Do(const CustomerReplied& p) {
       Schedule(fi, c);
     }
   }
-  FeedbackToAssignee(f, "customer_replied",
-                     MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
-                                std::pair("text", Quote(p.text))));
+  FeedbackToAssignee(
+      f, "customer_replied",
+      MakeFields(std::pair("state", Quoted(f.state)), std::pair("text", Quote(p.text))));
   return absl::OkStatus();
 }
 
@@ -815,8 +833,7 @@ absl::Status Run::Do(const ConfirmResolution& p) {
     Schedule(fi, c);
   }
   SyncBreach(f);
-  FeedbackToAssignee(f, "feedback_closed",
-                     MakeFields(std::pair("state", Quote(FeedbackStateName(f.state)))));
+  FeedbackToAssignee(f, "feedback_closed", MakeFields(std::pair("state", Quoted(f.state))));
   return absl::OkStatus();
 }
 
@@ -832,9 +849,9 @@ absl::Status Run::Do(const ReopenFeedback& p) {
   f.clocks[kResolution].Run(c_.at);
   Schedule(fi, kResolution);
   SyncBreach(f);
-  FeedbackToAssignee(f, "feedback_reopened",
-                     MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
-                                std::pair("text", Quote(p.text))));
+  FeedbackToAssignee(
+      f, "feedback_reopened",
+      MakeFields(std::pair("state", Quoted(f.state)), std::pair("text", Quote(p.text))));
   return absl::OkStatus();
 }
 
@@ -856,8 +873,8 @@ absl::Status Run::Do(const SetFeedbackPriority& p) {
   SelectPolicy(f);
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
-  Fields fields = MakeFields(std::pair("priority", QuotedPriorityName(f.priority)),
-                             std::pair("previous_priority", QuotedPriorityName(previous)));
+  Fields fields = MakeFields(std::pair("priority", Quoted(f.priority)),
+                             std::pair("previous_priority", Quoted(previous)));
   if (ae_side) {
     FeedbackToAssignee(f, "feedback_priority_changed", std::move(fields));
   } else {
@@ -878,8 +895,7 @@ absl::Status Run::Do(const RespondFeedback& p) {
   f.clocks[kFirst].Halt(c_.at, ClockState::kStopped, *s_.business_time);
   Schedule(fi, kFirst);
   FeedbackToAe(f, "feedback_responded",
-               MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
-                          std::pair("text", Quote(p.text))));
+               MakeFields(std::pair("state", Quoted(f.state)), std::pair("text", Quote(p.text))));
   return absl::OkStatus();
 }
 
@@ -915,8 +931,8 @@ absl::Status Run::Do(const SetFeedbackState& p) {
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
   SyncBreach(f);
-  Fields fields = MakeFields(std::pair("state", Quote(FeedbackStateName(f.state))),
-                             std::pair("previous_state", Quote(FeedbackStateName(previous))));
+  Fields fields = MakeFields(std::pair("state", Quoted(f.state)),
+                             std::pair("previous_state", Quoted(previous)));
   if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
   FeedbackToAe(f, "feedback_state_changed", std::move(fields));
   return absl::OkStatus();
@@ -960,7 +976,7 @@ absl::Status Run::Do(const UpdateMilestone& p) {
                                                                   : "milestone_blocked";
       auto m = NewMessage(c_.at, ae, kind, mi.project);
       m->milestone = mi.id;
-      m->fields.emplace_back("status", Quote(MilestoneStatusName(p.status)));
+      m->fields.emplace_back("status", Quoted(p.status));
       if (p.percent) m->fields.emplace_back("percent", std::to_string(*p.percent));
       m->fields.emplace_back("finish",
                              Quote(FormatIsoDate(s_.portfolio->calendar().DayAt(mi.finish_day))));
@@ -1018,7 +1034,7 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
     const bool own = a == own_account;
     auto m = NewMessage(c_.at, ae, kind, own ? risk.project : first_project);
     if (own) m->risk = risk.id;
-    m->fields.emplace_back("severity", Quote(RiskSeverityName(risk.severity)));
+    m->fields.emplace_back("severity", Quoted(risk.severity));
     m->fields.emplace_back("milestones", std::move(list));
     if (own) {
       m->fields.emplace_back("text", Quote(text));

@@ -55,10 +55,16 @@ class IdIndex {
   uint32_t Find(std::string_view id, const IdOf& id_of) const {
     return Find(id, HashOf(id), id_of);
   }
-  // Find in a table whose records have an `id` (table[ordinal].id).
+  // Find in a table whose records have an `id` (table[ordinal].id). A candidate's whole record
+  // is fetched while its id is compared: the caller reads the record next.
   template <typename Table>
   uint32_t FindIn(const Table& table, std::string_view id) const {
-    return Find(id, [&](uint32_t i) -> std::string_view { return table[i].id; });
+    return Find(id, [&](uint32_t i) -> std::string_view {
+      const auto& record = table[i];
+      const char* p = reinterpret_cast<const char*>(&record);
+      for (size_t off = 64; off < sizeof(record); off += 64) __builtin_prefetch(p + off);
+      return record.id;
+    });
   }
   template <typename IdOf>
   bool Contains(std::string_view id, const IdOf& id_of) const {

@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -20,6 +19,7 @@
 #include "handoff/workspace.h"
 #include "src/internal/id_index.h"
 #include "src/internal/marks.h"
+#include "src/internal/stable_vector.h"
 #include "src/routing/block_pool.h"
 #include "src/routing/outbox.h"
 #include "src/sla/clock.h"
@@ -122,7 +122,7 @@ inline uint32_t GenClock(const FeedbackRec& f, int c) {
 // SLA.md's order of timers: instant, feedback id (byte order), clock. A clock has at most one
 // live timer, so the threshold never decides between live timers.
 struct TimerBefore {
-  const std::deque<FeedbackRec>* feedback;
+  const StableVector<FeedbackRec>* feedback;
   bool operator()(const Timer& a, const Timer& b) const {
     if (a.at != b.at) return a.at < b.at;
     if (a.feedback != b.feedback) {
@@ -168,7 +168,7 @@ class WorkspaceState {
   // Ids to ordinals in the tables above and below (IdIndex::FindIn(table, id)).
   IdIndex person_index, account_index, project_index, milestone_index, risk_index, feedback_index,
       opportunity_index;
-  std::deque<FeedbackRec> feedback;
+  StableVector<FeedbackRec> feedback;  // by ordinal; records never move
   std::vector<RiskInfo> risks;
   // A min-heap (TimerLater) of SLA timers with lazy invalidation: rescheduling a clock bumps its
   // generation, and stale entries are dropped when they reach the top or by a compaction. The

@@ -37,7 +37,8 @@
 //       07:59 that moves the as-of date (the fresh workspace's first: thousands of forecast
 //       notices, which ae5's digest delivers during the logging), so the timed tick fires the
 //       SLA timers and what they cause, not that digest. Counters: tick_ms, tick_cpu_ms,
-//       messages by kind, heap allocations per message. Target: <= 50 ms.
+//       messages by kind, heap allocations per message. Target: <= 50 ms over 100k open clocks
+//       (items:50000, as the issue states it); items:100000 doubles the load.
 //   BM_ForecastFanOut/projects:P/cone_projects:C
 //       One update_milestone (in_progress, remaining_days past the plan: a slip of 6 working
 //       days) on a root milestone below which C projects hang (100 * C + 99 milestones,
@@ -1161,6 +1162,7 @@ BENCHMARK(BM_TickOverOpenClocks)
     ->ArgNames({"projects", "items", "mixed"})
     ->Args({10'000, 100'000, 1})
     ->Args({10'000, 100'000, 0})
+    ->Args({10'000, 50'000, 0})  // the issue's target as written: 100k open clocks
     ->Iterations(3)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <type_traits>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -159,6 +160,19 @@ class Run {
     if (IsAe(f.project)) return absl::OkStatus();
     return Denied("feedback", f.id, "only the AE of the project's account may");
   }
+  // Fetches the index slots of the ids a command names, so that their cache misses overlap with
+  // one another and with the work before the lookups (a hint: changes nothing).
+  template <typename P>
+  void PrefetchIds(const P& p) const {
+    auto fetch = [](const IdIndex& index, const std::string& id) {
+      if (!id.empty()) index.Prefetch(IdIndex::HashOf(id));
+    };
+    if constexpr (std::is_same_v<P, LogFeedback>) fetch(s_.feedback_index, p.id.value());
+    if constexpr (requires { p.feedback.value(); }) fetch(s_.feedback_index, p.feedback.value());
+    if constexpr (requires { p.project.value(); }) fetch(s_.project_index, p.project.value());
+    if constexpr (requires { p.milestone.value(); }) fetch(s_.milestone_index, p.milestone.value());
+    if constexpr (requires { p.risk.value(); }) fetch(s_.risk_index, p.risk.value());
+  }
   absl::StatusOr<uint32_t> FindFeedback(const FeedbackId& id) const {
     return Find(s_.feedback_index, s_.feedback, "feedback", id.value(), "feedback");
   }
@@ -305,6 +319,7 @@ absl::Status Run::Execute() {
                          " is earlier than the last applied ", FormatInstant(*s_.last, s_.zone))),
                      "at");
   }
+  std::visit([this](const auto& p) { PrefetchIds(p); }, c_.payload);
   actor_ = s_.person_index.FindIn(s_.people, c_.by.value());
   if (actor_ == IdIndex::kNone) {
     return WithField(absl::NotFoundError(Cat(Prefix(), "by: person \"", c_.by, "\": unknown id")),

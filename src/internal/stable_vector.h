@@ -32,7 +32,10 @@ class StableVector {
 
   template <typename... Args>
   T& emplace_back(Args&&... args) {
-    if (size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<Storage[]>(kChunk));
+    if (size_ == chunks_.size() * kChunk) {
+      chunks_.emplace_back(
+          new Storage[kChunk]);  // uninitialized: elements are constructed in place
+    }
     T* p = ::new (static_cast<void*>(&Slot(size_))) T(std::forward<Args>(args)...);
     ++size_;
     return *p;

@@ -641,6 +641,9 @@ void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
   std::sort(notices.begin(), notices.end(), [&](const auto& a, const auto& b) {
     return s_.milestones[a.first].id < s_.milestones[b.first].id;
   });
+  // The cause as each account may see it: notices to one account share the text.
+  uint32_t cause_account = kNobody;
+  std::string cause_json;
   for (const auto& [m, old_day] : notices) {
     const MilestoneInfo& mi = s_.milestones[m];
     const int32_t day = mi.finish_day;
@@ -654,7 +657,11 @@ void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
     m_out->fields.emplace_back("new_finish", Quote(FormatIsoDate(new_finish)));
     m_out->fields.emplace_back("slip_days", std::to_string(day - old_day));
     m_out->fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
-    m_out->fields.emplace_back("cause", CauseJson(cause, account));
+    if (cause_json.empty() || account != cause_account) {
+      cause_json = CauseJson(cause, account);
+      cause_account = account;
+    }
+    m_out->fields.emplace_back("cause", cause_json);
     Route(ae, std::move(m_out));
   }
 }

@@ -2,13 +2,13 @@
 
 #include "src/internal/json_text.h"
 #include "src/internal/strings.h"
+#include "src/routing/message_json.h"
 
 namespace handoff {
+namespace internal {
 
-std::string MessageToJson(const Message& m, const TimeZone& zone) {
-  using internal::AppendJsonString;
-  std::string out;
-  out.reserve(160);
+void AppendMessageJson(std::string* out_string, const Message& m, const TimeZone& zone) {
+  std::string& out = *out_string;
   internal::Append(&out, "{\"seq\":", m.seq, ",\"at\":");
   AppendJsonString(&out, FormatInstant(m.at, zone));
   out += ",\"to\":";
@@ -51,6 +51,14 @@ std::string MessageToJson(const Message& m, const TimeZone& zone) {
     out += value;
   }
   out += '}';
+}
+
+}  // namespace internal
+
+std::string MessageToJson(const Message& message, const TimeZone& zone) {
+  std::string out;
+  out.reserve(160);
+  internal::AppendMessageJson(&out, message, zone);
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "src/internal/fast_hash.h"
 #include "src/internal/strings.h"
+#include "src/routing/message_json.h"
 
 namespace handoff::internal {
 namespace {
@@ -119,12 +120,13 @@ void Outbox::FireDigests(Instant t, const TimeZone& zone, DeliveredList* deliver
     digest->to = PersonId(people_[best]);
     digest->kind = "digest";
     std::string items = "[";
+    items.reserve(256 * inbox.held.size() + 2);  // one allocation for a typical digest
     std::string account = inbox.held.empty() ? "" : inbox.held.front()->account;
     for (size_t i = 0; i < inbox.held.size(); ++i) {
       const Message& item = *inbox.held[i];
       if (item.account != account) account.clear();
       if (i > 0) items += ',';
-      items += MessageToJson(item, zone);  // seq 0: held items have no seq of their own
+      AppendMessageJson(&items, item, zone);  // seq 0: held items have no seq of their own
     }
     items += ']';
     digest->account = account;

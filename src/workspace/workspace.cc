@@ -305,7 +305,14 @@ class Run {
   const Command& c_;
   uint32_t actor_ = kNobody;
   DeliveredList delivered_;
-  absl::InlinedVector<uint32_t, 8> touched_projects_;
+  absl::InlinedVector<uint32_t, 8> touched_projects_;  // sorted and deduplicated by End()
+  // Notes that `project`'s health may have changed. A re-forecast notes the project of every
+  // milestone it moved, mostly runs of one project: a repeat of the last is not stored again.
+  void TouchProject(uint32_t project) {
+    if (touched_projects_.empty() || touched_projects_.back() != project) {
+      touched_projects_.push_back(project);
+    }
+  }
   std::optional<std::vector<uint32_t>> time_moves_;
   // During FireDue, the timers scheduled after the command's instant wait in s_.later_timers
   // and join the heap when it ends (one heap construction when a tick schedules many of them).
@@ -594,7 +601,7 @@ void Run::SyncBreach(FeedbackRec& f) {
   if (count != f.counted_breach) {
     s_.projects[f.project].open_breached_feedback += count ? 1 : -1;
     f.counted_breach = count;
-    touched_projects_.push_back(f.project);
+    TouchProject(f.project);
   }
 }
 
@@ -631,7 +638,7 @@ void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
     const int32_t old_day = mi.finish_day;
     const int32_t day = ps.FinishDay(m);
     SetSlipStatus(mi, day - ps.baseline_finish[m], mi.status);
-    touched_projects_.push_back(mi.project);
+    TouchProject(mi.project);
     if (old_day == day) continue;
     mi.finish_day = day;
     if (!mi.visible) continue;
@@ -815,7 +822,7 @@ absl::Status Run::Do(const LogFeedback& p) {
   }
   m->fields = std::move(fields);
   Route(assignee, std::move(m));
-  touched_projects_.push_back(project);
+  TouchProject(project);
   return absl::OkStatus();
 }
 
@@ -989,7 +996,7 @@ absl::Status Run::Do(const UpdateMilestone& p) {
   const uint32_t account = s_.projects[mi.project].account;
   ReportMoves(portfolio_state().last_moved, Cause{Cause::kMilestone, mi_index, kNobody, account},
               kNobody);
-  touched_projects_.push_back(mi.project);
+  TouchProject(mi.project);
   if (mi.visible && previous != p.status && p.status != MilestoneStatus::kNotStarted) {
     const uint32_t ae = AeOf(mi.project);
     if (ae != kNobody) {
@@ -1094,7 +1101,7 @@ absl::Status Run::Do(const RaiseRisk& p) {
   s_.risk_index.Insert(risk.id, static_cast<uint32_t>(s_.risks.size()));
   s_.risks.push_back(std::move(risk));
   RiskMessages(static_cast<uint32_t>(s_.risks.size() - 1), "risk_raised", s_.risks.back().text);
-  touched_projects_.push_back(project);
+  TouchProject(project);
   return absl::OkStatus();
 }
 
@@ -1110,7 +1117,7 @@ absl::Status Run::Do(const CloseRisk& p) {
   --pr.open_risks;
   if (risk.severity == RiskSeverity::kHigh) --pr.open_high_risks;
   RiskMessages(ri, "risk_closed", p.text.empty() ? risk.text : p.text);
-  touched_projects_.push_back(risk.project);
+  TouchProject(risk.project);
   return absl::OkStatus();
 }
 
@@ -1125,7 +1132,7 @@ absl::Status Run::Do(const SetHealth& p) {
   ProjectInfo& pr = s_.projects[project];
   pr.override_health = p.health;
   pr.override_reason = p.reason;
-  touched_projects_.push_back(project);
+  TouchProject(project);
   return absl::OkStatus();
 }
 
@@ -1198,7 +1205,7 @@ absl::Status Run::Do(const AcceptChange& p) {
       MakeFields(std::pair("moved", std::move(moved)), std::pair("added", std::move(added)));
   if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
   FeedbackToAe(f, "change_accepted", std::move(fields));
-  touched_projects_.push_back(f.project);
+  TouchProject(f.project);
   return absl::OkStatus();
 }
 
@@ -1224,7 +1231,7 @@ absl::Status Run::Do(const SetBaseline& p) {
   for (uint32_t m : s_.projects[project].milestones) {
     SetSlipStatus(s_.milestones[m], 0, s_.milestones[m].status);
   }
-  touched_projects_.push_back(project);
+  TouchProject(project);
   return absl::OkStatus();
 }
 

@@ -1043,7 +1043,7 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
   std::vector<uint32_t> accounts;
   for (uint32_t m : affected) {
     uint32_t a = s_.projects[s_.milestones[m].project].account;
-    if (a != kNobody) accounts.push_back(a);
+    if (a != kNobody && (accounts.empty() || accounts.back() != a)) accounts.push_back(a);
   }
   std::sort(accounts.begin(), accounts.end(),
             [&](uint32_t a, uint32_t b) { return s_.accounts[a].id < s_.accounts[b].id; });

@@ -66,9 +66,9 @@ class IdIndex {
       return record.id;
     });
   }
-  template <typename IdOf>
-  bool Contains(std::string_view id, const IdOf& id_of) const {
-    return Find(id, id_of) != kNone;
+  template <typename Table>
+  bool ContainsIn(const Table& table, std::string_view id) const {
+    return FindIn(table, id) != kNone;
   }
 
   // Indexes `ordinal` under an id whose HashOf is `hash`. The id must not be indexed yet (look

@@ -763,7 +763,7 @@ void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind, Fields fiel
 // --- AE -> PM ------------------------------------------------------------------------------
 
 absl::Status Run::Do(const LogFeedback& p) {
-  if (s_.feedback_index.FindIn(s_.feedback, p.id.value()) != IdIndex::kNone) {
+  if (s_.feedback_index.ContainsIn(s_.feedback, p.id.value())) {
     return absl::AlreadyExistsError(Cat(Prefix(), "feedback \"", p.id, "\": duplicate id"));
   }
   HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
@@ -1077,7 +1077,7 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
 }
 
 absl::Status Run::Do(const RaiseRisk& p) {
-  if (s_.risk_index.FindIn(s_.risks, p.id.value()) != IdIndex::kNone) {
+  if (s_.risk_index.ContainsIn(s_.risks, p.id.value())) {
     return absl::AlreadyExistsError(Cat(Prefix(), "risk \"", p.id, "\": duplicate id"));
   }
   HANDOFF_ASSIGN_OR_RETURN(uint32_t project, Find(s_.project_index, s_.projects, "project",
@@ -1272,7 +1272,7 @@ absl::Status Run::Do(const LogTouchpoint& p) {
 }
 
 absl::Status Run::Do(const LogOpportunity& p) {
-  if (s_.opportunity_index.FindIn(s_.opportunities, p.id.value()) != IdIndex::kNone) {
+  if (s_.opportunity_index.ContainsIn(s_.opportunities, p.id.value())) {
     return absl::AlreadyExistsError(Cat(Prefix(), "opportunity \"", p.id, "\": duplicate id"));
   }
   HANDOFF_ASSIGN_OR_RETURN(uint32_t account, Find(s_.account_index, s_.accounts, "account",

@@ -32,15 +32,12 @@ class StableVector {
 
   template <typename... Args>
   T& emplace_back(Args&&... args) {
-    if (size_ == chunks_.size() * kChunk) {
-      chunks_.emplace_back(
-          new Storage[kChunk]);  // uninitialized: elements are constructed in place
-    }
+    // A new chunk is left uninitialized: elements are constructed in place.
+    if (size_ == chunks_.size() * kChunk) chunks_.emplace_back(new Storage[kChunk]);
     T* p = ::new (static_cast<void*>(&Slot(size_))) T(std::forward<Args>(args)...);
     ++size_;
     return *p;
   }
-  void push_back(T value) { emplace_back(std::move(value)); }
 
   void clear() {
     for (size_t i = size_; i > 0; --i) Slot(i - 1).~T();

@@ -8,6 +8,10 @@
 // a cache line or two) and compares an id only where the 32 hash bits match, through the
 // caller's accessor: that reads the record the caller is about to use anyway. Growing rehashes
 // from the stored hash bits, without reading any id.
+//
+// The portfolio's IdSet (src/graph/portfolio_state.h) answers the same question with 4-byte
+// slots and supports erasing: it keeps the portfolio within its memory budget. This index spends
+// 8 bytes a slot to save a miss on the workspace's command path.
 #ifndef HANDOFF_SRC_INTERNAL_ID_INDEX_H_
 #define HANDOFF_SRC_INTERNAL_ID_INDEX_H_
 
@@ -19,6 +23,7 @@
 #include <vector>
 
 #include "src/internal/fast_hash.h"
+#include "src/internal/prefetch.h"
 
 namespace handoff::internal {
 
@@ -60,10 +65,8 @@ class IdIndex {
   template <typename Table>
   uint32_t FindIn(const Table& table, std::string_view id) const {
     return Find(id, [&](uint32_t i) -> std::string_view {
-      const auto& record = table[i];
-      const char* p = reinterpret_cast<const char*>(&record);
-      for (size_t off = 64; off < sizeof(record); off += 64) __builtin_prefetch(p + off);
-      return record.id;
+      PrefetchObject(table[i]);
+      return table[i].id;
     });
   }
   template <typename Table>

@@ -11,6 +11,7 @@
 #include "nlohmann/json.hpp"
 #include "src/graph/portfolio_access.h"
 #include "src/internal/json_text.h"
+#include "src/internal/prefetch.h"
 #include "src/internal/status_macros.h"
 #include "src/internal/strings.h"
 #include "src/io/json_reader.h"
@@ -226,9 +227,7 @@ class Run {
   void PrefetchTimer(const std::vector<Timer>& batch, size_t next) const {
     constexpr size_t kRecordAhead = 16, kRelatedAhead = 8;
     if (next + kRecordAhead < batch.size()) {
-      const FeedbackRec& f = s_.feedback[batch[next + kRecordAhead].feedback];
-      const char* p = reinterpret_cast<const char*>(&f);
-      for (size_t off = 0; off < sizeof(FeedbackRec); off += 64) __builtin_prefetch(p + off);
+      internal::PrefetchObject(s_.feedback[batch[next + kRecordAhead].feedback]);
     }
     if (next + kRelatedAhead < batch.size()) {  // its record has arrived by now
       const FeedbackRec& f = s_.feedback[batch[next + kRelatedAhead].feedback];
@@ -236,6 +235,10 @@ class Run {
       if (f.milestone != kNobody) __builtin_prefetch(&s_.milestones[f.milestone]);
       if (f.assignee != kNobody) __builtin_prefetch(&s_.people[f.assignee]);
     }
+  }
+  void PushTimer(const Timer& t) {
+    s_.timers.push_back(t);
+    std::push_heap(s_.timers.begin(), s_.timers.end(), s_.timer_later());
   }
   // The earliest live timer (stale entries on top are dropped); null when none.
   const Timer* TopTimer();
@@ -412,10 +415,7 @@ void Run::FireDue() {
     heap.insert(heap.end(), later.begin(), later.end());
     std::make_heap(heap.begin(), heap.end(), s_.timer_later());
   } else {
-    for (const Timer& t : later) {
-      heap.push_back(t);
-      std::push_heap(heap.begin(), heap.end(), s_.timer_later());
-    }
+    for (const Timer& t : later) PushTimer(t);
   }
   later.clear();
   if (time_moves_) {
@@ -571,8 +571,7 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now, std::optional<int6
   if (firing_ && c_.at < at) {
     s_.later_timers.push_back(timer);  // cannot fire in this FireDue: joins the heap after it
   } else {
-    heap.push_back(timer);
-    std::push_heap(heap.begin(), heap.end(), s_.timer_later());
+    PushTimer(timer);
   }
   f.armed[ci] = true;
   ++s_.live_timers;

@@ -99,6 +99,14 @@ TEST(CalendarTest, OrdinalsMatchDayByDayCountingOnRandomCalendars) {
     ASSERT_EQ(cal.DayAt(k), first) << "round " << round;
     for (Date d = base; d < base + boost::gregorian::days(220); d += boost::gregorian::days(1)) {
       ASSERT_EQ(cal.IsWorkingDay(d), working(d)) << FormatIsoDate(d);
+      // The day-number form answers the same.
+      const int64_t epoch_day = (d - D(1970, 1, 1)).days();
+      const WorkingCalendar::DayPosition position = cal.PositionOfEpochDay(epoch_day);
+      ASSERT_EQ(position.working, working(d)) << FormatIsoDate(d);
+      ASSERT_EQ(position.index, k) << FormatIsoDate(d);
+      if (working(d)) {
+        ASSERT_EQ(cal.EpochDayAt(k), epoch_day) << k;
+      }
       if (working(d)) {
         ASSERT_EQ(cal.IndexOf(d), k) << FormatIsoDate(d);
         ASSERT_EQ(cal.DayAt(k), d) << k;

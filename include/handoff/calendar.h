@@ -109,6 +109,16 @@ class WorkingCalendar {
   // Returns W[k], the date of working day `k` (k >= 0). Dates past 9999-12-31 are not
   // representable; callers check `k <= MaxIndex()` first.
   Date DayAt(int32_t k) const;
+  // The same questions by day number (days since 1970-01-01, as instants count them), for
+  // business-time arithmetic: one holiday search answers both, and no Date is built.
+  // `epoch_day` must lie in 1900-01-01 .. 9999-12-31.
+  struct DayPosition {
+    int32_t index = 0;     // IndexOf(the day)
+    bool working = false;  // IsWorkingDay(the day)
+  };
+  DayPosition PositionOfEpochDay(int64_t epoch_day) const;
+  // DayAt(k) as a day number (days since 1970-01-01); k as for DayAt.
+  int64_t EpochDayAt(int32_t k) const;
   // Returns the ordinal of the last working day on or before 9999-12-31.
   int32_t MaxIndex() const { return max_index_; }
   // Returns the parsed time zone.
@@ -118,6 +128,8 @@ class WorkingCalendar {
   WorkingCalendar() = default;
   // Working weekdays strictly before `date`, counted from the origin (holidays not removed).
   int64_t WeekdayOrdinal(Date date) const;
+  // Days from the origin to DayAt(k).
+  int64_t OriginDayAt(int32_t k) const;
 
   CalendarSpec spec_;
   std::array<bool, 7> working_{};          // by Weekday

@@ -34,8 +34,6 @@ constexpr int64_t kMinInstant = kRangeBegin - kReach;
 constexpr int64_t kMaxInstant = kRangeEnd + kReach;
 static_assert(kEndOfTime.seconds == kMaxInstant);
 
-Date DateOf(int64_t day) { return Date(1970, 1, 1) + boost::gregorian::days(day); }
-
 // TimeZone evaluates its rules with Boost.Date_Time, which throws for years outside 1400..9999.
 // Near the end of year 9999 a DST zone is held at the offset it has a few days before, exactly as
 // instant.cc does, so that ParseInstant and business intervals agree.
@@ -85,7 +83,7 @@ class BusinessTime::Walker {
  private:
   void LoadDay() {
     const int64_t day = next_day_++;
-    if (!bt_.calendar_.IsWorkingDay(DateOf(day))) return;
+    if (!bt_.calendar_.PositionOfEpochDay(day).working) return;
     const TimeZone& zone = bt_.calendar_.time_zone();
     for (const auto& [first, last] : bt_.ranges_) {
       const int64_t b = SafeLocalToUtc(zone, day * kDay + first);
@@ -121,10 +119,10 @@ int64_t BusinessTime::LocalPrefix(int64_t local) const {
   if (local <= kRangeBegin) return 0;
   if (local >= kRangeEnd) return total_;
   const int64_t day = FloorDiv(local, kDay);
-  const Date date = DateOf(day);
-  // IndexOf counts the working days from 1900-01-01 up to, not including, `date`.
-  int64_t sum = calendar_.IndexOf(date) * day_seconds_;
-  if (calendar_.IsWorkingDay(date)) {
+  // The index counts the working days from 1900-01-01 up to, not including, the day.
+  const WorkingCalendar::DayPosition position = calendar_.PositionOfEpochDay(day);
+  int64_t sum = position.index * day_seconds_;
+  if (position.working) {
     const int64_t in_day = local - day * kDay;
     for (const auto& [first, last] : ranges_) {
       sum += std::clamp(in_day - first, int64_t{0}, last - first);
@@ -157,7 +155,7 @@ Instant BusinessTime::Add(Instant t, int64_t seconds) const {
     const int64_t target = before + seconds;
     const int64_t n = (target - 1) / day_seconds_;
     int64_t r = target - n * day_seconds_;
-    const int64_t day = (calendar_.DayAt(static_cast<int32_t>(n)) - Date(1970, 1, 1)).days();
+    const int64_t day = calendar_.EpochDayAt(static_cast<int32_t>(n));
     for (const auto& [first, last] : ranges_) {
       if (r <= last - first) return Instant{day * kDay + first + r - east_};
       r -= last - first;

@@ -185,6 +185,22 @@ bool WorkingCalendar::IsWorkingDay(Date date) const {
                              WeekdayOrdinal(date));
 }
 
+namespace {
+// Days from the origin (1900-01-01) to 1970-01-01.
+const int64_t kEpochFromOrigin = DayNumber(Date(1970, 1, 1));
+}  // namespace
+
+WorkingCalendar::DayPosition WorkingCalendar::PositionOfEpochDay(int64_t epoch_day) const {
+  const int64_t n = epoch_day + kEpochFromOrigin;  // >= 0 for supported dates
+  const int64_t o = (n / 7) * per_week_ + prefix_[n % 7];
+  const auto it = std::lower_bound(holiday_ordinals_.begin(), holiday_ordinals_.end(), o);
+  // As in IsWorkingDay and IndexOf: a working weekday is a holiday when its ordinal is listed.
+  return DayPosition{static_cast<int32_t>(o - (it - holiday_ordinals_.begin())),
+                     working_[n % 7] && (it == holiday_ordinals_.end() || *it != o)};
+}
+
+int64_t WorkingCalendar::EpochDayAt(int32_t k) const { return OriginDayAt(k) - kEpochFromOrigin; }
+
 int32_t WorkingCalendar::IndexOf(Date date) const {
   // Working weekdays before `date` is the weekday ordinal of the first working weekday >= date;
   // removing the holidays before it gives the number of working days before `date`, which is
@@ -195,7 +211,9 @@ int32_t WorkingCalendar::IndexOf(Date date) const {
   return static_cast<int32_t>(o - before);
 }
 
-Date WorkingCalendar::DayAt(int32_t k) const {
+Date WorkingCalendar::DayAt(int32_t k) const { return kOrigin + boost::gregorian::days(OriginDayAt(k)); }
+
+int64_t WorkingCalendar::OriginDayAt(int32_t k) const {
   // Holiday j (0-based, sorted) sits after holiday_ordinals_[j] - j working days, so working day
   // k has weekday ordinal k + #{j : holiday_ordinals_[j] - j <= k}. That count is monotone in
   // j; binary search it.
@@ -213,7 +231,7 @@ Date WorkingCalendar::DayAt(int32_t k) const {
   int64_t r = o % per_week_;
   int day = 0;
   while (!working_[day] || prefix_[day] != r) ++day;
-  return kOrigin + boost::gregorian::days(week * 7 + day);
+  return week * 7 + day;
 }
 
 }  // namespace handoff

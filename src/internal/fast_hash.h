@@ -24,20 +24,44 @@ inline uint64_t HashSeed() {
   return reinterpret_cast<uintptr_t>(&anchor);
 }
 
-// Hashes `s` on top of `h` (chain calls to hash several strings): a multiply-mix over 8-byte
-// words, the length included.
+inline uint64_t Load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline uint64_t Load4(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+// Hashes `s` on top of `h` (chain calls to hash several strings): a multiply-mix over 16-byte
+// blocks, the length included. Strings of up to 16 bytes (most ids) take one multiplication:
+// two loads that may overlap cover every byte, with no loop and no variable-length copy.
 inline uint64_t HashBytes(std::string_view s, uint64_t h) {
-  h ^= s.size() * 0x9e3779b97f4a7c15ull;
+  constexpr uint64_t kA = 0xa0761d6478bd642full, kB = 0xe7037ed1a0b428dbull;
   const char* p = s.data();
   size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    h = MixWide(h ^ word, 0xa0761d6478bd642full);
+  h ^= n * 0x9e3779b97f4a7c15ull;
+  uint64_t a = 0, b = 0;
+  if (n <= 16) {
+    if (n >= 8) {
+      a = Load8(p);
+      b = Load8(p + n - 8);
+    } else if (n >= 4) {
+      a = Load4(p);
+      b = Load4(p + n - 4);
+    } else if (n > 0) {
+      a = (static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[n >> 1])) << 8) |
+          static_cast<unsigned char>(p[n - 1]);
+    }
+  } else {
+    for (; n > 16; p += 16, n -= 16) h = MixWide(Load8(p) ^ kA, Load8(p + 8) ^ h);
+    a = Load8(p + n - 16);  // the last 16 bytes (may overlap the last block)
+    b = Load8(p + n - 8);
   }
-  uint64_t tail = 0;
-  if (n > 0) std::memcpy(&tail, p, n);
-  return MixWide(h ^ tail, 0xe7037ed1a0b428dbull);
+  return MixWide(a ^ kA, b ^ h ^ kB);
 }
 
 }  // namespace handoff::internal

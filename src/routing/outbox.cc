@@ -10,13 +10,16 @@
 namespace handoff::internal {
 namespace {
 
+// The kind and the most specific id of the subject: that tells subjects apart but for a few
+// (the same risk or project named from two accounts' sides), which FindLatest tells apart by
+// comparing the whole subject.
 uint64_t SubjectHash(const Message& m) {
-  uint64_t h = HashSeed();
-  for (const std::string* part :
-       {&m.kind, &m.account, &m.project, &m.milestone, &m.feedback, &m.risk}) {
-    h = HashBytes(*part, h);
-  }
-  return h;
+  const std::string& id = !m.feedback.empty()    ? m.feedback
+                          : !m.milestone.empty() ? m.milestone
+                          : !m.risk.empty()      ? m.risk
+                          : !m.project.empty()   ? m.project
+                                                 : m.account;
+  return HashBytes(id, HashBytes(m.kind, HashSeed()));
 }
 
 bool SameSubject(const Message& a, const Message& b) {

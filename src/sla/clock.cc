@@ -43,11 +43,14 @@ int64_t SlaClock::Used(Instant t, const BusinessTime& bt) const {
 }
 
 std::optional<Instant> SlaClock::InstantAtUsed(int64_t x, const BusinessTime& bt) const {
-  int64_t acc = 0;
-  for (const auto& [start, end] : closed_) {
-    int64_t run = bt.Elapsed(start, end);
-    if (x <= acc + run && (x > acc || acc == 0)) return bt.Add(start, x - acc);
-    acc += run;
+  // The closed segments add up to used_closed_: a later threshold is reached while running.
+  if (x <= used_closed_) {
+    int64_t acc = 0;
+    for (const auto& [start, end] : closed_) {
+      int64_t run = bt.Elapsed(start, end);
+      if (x <= acc + run && (x > acc || acc == 0)) return bt.Add(start, x - acc);
+      acc += run;
+    }
   }
   if (state_ == ClockState::kRunning && x >= used_closed_) {
     Instant at = bt.Add(open_start_, x - used_closed_);

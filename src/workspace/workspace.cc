@@ -42,17 +42,6 @@ constexpr int kResolution = static_cast<int>(SlaClockKind::kResolution);
 
 std::string Quote(std::string_view s) { return JsonString(s); }
 
-using Fields = MessageFields;
-// A message's fields from (name, value) pairs, moved in (a braced list would copy every
-// string), with room for one optional field more.
-template <typename... Pairs>
-Fields MakeFields(Pairs&&... pairs) {
-  Fields out;
-  out.reserve(sizeof...(pairs) + 1);
-  (out.push_back(std::forward<Pairs>(pairs)), ...);
-  return out;
-}
-
 // Names the command field an error is about (see kErrorFieldPayload).
 absl::Status WithField(absl::Status status, std::string_view field) {
   if (!field.empty()) status.SetPayload(kErrorFieldPayload, absl::Cord(std::string(field)));
@@ -257,8 +246,12 @@ class Run {
 
   // --- effects ---
   // A message to person `to` about `project` (built in place in its shared block).
-  std::shared_ptr<Message> NewMessage(Instant at, uint32_t to, std::string kind,
+  std::shared_ptr<Message> NewMessage(Instant at, uint32_t to, std::string_view kind,
                                       uint32_t project) const;
+  // A message at the command's instant to person `to` about feedback `f` (its project,
+  // milestone and id set); the caller adds the fields and routes it. Null when `to` is nobody.
+  std::shared_ptr<Message> FeedbackMessage(const FeedbackRec& f, uint32_t to,
+                                           std::string_view kind) const;
   // Delivered messages are collected only for the sinks, if there are any.
   DeliveredList* Delivered() { return s_.sinks ? &delivered_ : nullptr; }
   void Route(uint32_t to, std::shared_ptr<Message> m, bool sla = false) {
@@ -278,8 +271,6 @@ class Run {
   }
   std::string CauseJson(const Cause& cause, uint32_t account) const;
   void UpdateHealth(uint32_t project, Instant at);
-  void FeedbackToAe(const FeedbackRec& f, std::string kind, Fields fields);
-  void FeedbackToAssignee(const FeedbackRec& f, std::string kind, Fields fields);
   void RiskMessages(uint32_t risk, const std::string& kind, const std::string& text);
 
   // --- handlers ---
@@ -506,12 +497,12 @@ const Timer* Run::TopTimer() {
   return nullptr;
 }
 
-std::shared_ptr<Message> Run::NewMessage(Instant at, uint32_t to, std::string kind,
+std::shared_ptr<Message> Run::NewMessage(Instant at, uint32_t to, std::string_view kind,
                                          uint32_t project) const {
   auto m = std::allocate_shared<Message>(internal::PoolAllocator<Message>(&s_.message_pool));
   m->at = at;
   m->to = PersonId(s_.people[to].id);
-  m->kind = std::move(kind);
+  m->kind = kind;
   const ProjectInfo& p = s_.projects[project];
   if (p.account != kNobody) m->account = s_.accounts[p.account].id;
   m->project = p.id;
@@ -741,22 +732,13 @@ void Run::UpdateHealth(uint32_t pi, Instant at) {
   Route(ae, std::move(m));
 }
 
-void Run::FeedbackToAe(const FeedbackRec& f, std::string kind, Fields fields) {
-  const uint32_t ae = AeOf(f.project);
-  if (ae == kNobody) return;
-  auto m = NewMessage(c_.at, ae, std::move(kind), f.project);
+std::shared_ptr<Message> Run::FeedbackMessage(const FeedbackRec& f, uint32_t to,
+                                              std::string_view kind) const {
+  if (to == kNobody) return nullptr;
+  auto m = NewMessage(c_.at, to, kind, f.project);
   if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
   m->feedback = f.id;
-  m->fields = std::move(fields);
-  Route(ae, std::move(m));
-}
-
-void Run::FeedbackToAssignee(const FeedbackRec& f, std::string kind, Fields fields) {
-  auto m = NewMessage(c_.at, f.assignee, std::move(kind), f.project);
-  if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
-  m->feedback = f.id;
-  m->fields = std::move(fields);
-  Route(f.assignee, std::move(m));
+  return m;
 }
 
 // --- AE -> PM ------------------------------------------------------------------------------
@@ -805,21 +787,19 @@ absl::Status Run::Do(const LogFeedback& p) {
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
 
-  Fields fields = MakeFields(
-      std::pair("feedback_kind", Quoted(f.kind)), std::pair("channel", Quoted(f.channel)),
-      std::pair("priority", Quoted(f.priority)), std::pair("text", Quote(f.text)));
-  auto m = NewMessage(c_.at, assignee, "feedback_logged", project);
-  if (milestone != kNobody) m->milestone = s_.milestones[milestone].id;
-  m->feedback = f.id;
+  auto m = FeedbackMessage(f, assignee, "feedback_logged");
+  m->fields.emplace_back("feedback_kind", Quoted(f.kind));
+  m->fields.emplace_back("channel", Quoted(f.channel));
+  m->fields.emplace_back("priority", Quoted(f.priority));
+  m->fields.emplace_back("text", Quote(f.text));
   if (f.policy >= 0) {
     const SlaPolicy& policy = s_.policies[static_cast<size_t>(f.policy)];
     if (auto target = internal::TargetSeconds(policy, SlaClockKind::kFirstResponse)) {
       m->clock = "first_response";
       m->due = f.clocks[kFirst].InstantAtUsed(*target, *s_.business_time);
     }
-    fields.emplace_back("policy", Quote(policy.name));
+    m->fields.emplace_back("policy", s_.policy_quoted_names[static_cast<size_t>(f.policy)]);
   }
-  m->fields = std::move(fields);
   Route(assignee, std::move(m));
   TouchProject(project);
   return absl::OkStatus();
@@ -841,9 +821,10 @@ absl::Status Run::Do(const CustomerReplied& p) {
       Schedule(fi, c);
     }
   }
-  FeedbackToAssignee(
-      f, "customer_replied",
-      MakeFields(std::pair("state", Quoted(f.state)), std::pair("text", Quote(p.text))));
+  auto m = FeedbackMessage(f, f.assignee, "customer_replied");
+  m->fields.emplace_back("state", Quoted(f.state));
+  m->fields.emplace_back("text", Quote(p.text));
+  Route(f.assignee, std::move(m));
   return absl::OkStatus();
 }
 
@@ -861,7 +842,9 @@ absl::Status Run::Do(const ConfirmResolution& p) {
     Schedule(fi, c);
   }
   SyncBreach(f);
-  FeedbackToAssignee(f, "feedback_closed", MakeFields(std::pair("state", Quoted(f.state))));
+  auto m = FeedbackMessage(f, f.assignee, "feedback_closed");
+  m->fields.emplace_back("state", Quoted(f.state));
+  Route(f.assignee, std::move(m));
   return absl::OkStatus();
 }
 
@@ -877,9 +860,10 @@ absl::Status Run::Do(const ReopenFeedback& p) {
   f.clocks[kResolution].Run(c_.at);
   Schedule(fi, kResolution);
   SyncBreach(f);
-  FeedbackToAssignee(
-      f, "feedback_reopened",
-      MakeFields(std::pair("state", Quoted(f.state)), std::pair("text", Quote(p.text))));
+  auto m = FeedbackMessage(f, f.assignee, "feedback_reopened");
+  m->fields.emplace_back("state", Quoted(f.state));
+  m->fields.emplace_back("text", Quote(p.text));
+  Route(f.assignee, std::move(m));
   return absl::OkStatus();
 }
 
@@ -901,12 +885,12 @@ absl::Status Run::Do(const SetFeedbackPriority& p) {
   SelectPolicy(f);
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
-  Fields fields = MakeFields(std::pair("priority", Quoted(f.priority)),
-                             std::pair("previous_priority", Quoted(previous)));
-  if (ae_side) {
-    FeedbackToAssignee(f, "feedback_priority_changed", std::move(fields));
-  } else {
-    FeedbackToAe(f, "feedback_priority_changed", std::move(fields));
+  // The other side hears it.
+  const uint32_t to = ae_side ? f.assignee : AeOf(f.project);
+  if (auto m = FeedbackMessage(f, to, "feedback_priority_changed")) {
+    m->fields.emplace_back("priority", Quoted(f.priority));
+    m->fields.emplace_back("previous_priority", Quoted(previous));
+    Route(to, std::move(m));
   }
   return absl::OkStatus();
 }
@@ -922,8 +906,12 @@ absl::Status Run::Do(const RespondFeedback& p) {
   if (f.state == FeedbackState::kNew) f.state = FeedbackState::kAcknowledged;
   f.clocks[kFirst].Halt(c_.at, ClockState::kStopped, *s_.business_time);
   Schedule(fi, kFirst);
-  FeedbackToAe(f, "feedback_responded",
-               MakeFields(std::pair("state", Quoted(f.state)), std::pair("text", Quote(p.text))));
+  const uint32_t ae = AeOf(f.project);
+  if (auto m = FeedbackMessage(f, ae, "feedback_responded")) {
+    m->fields.emplace_back("state", Quoted(f.state));
+    m->fields.emplace_back("text", Quote(p.text));
+    Route(ae, std::move(m));
+  }
   return absl::OkStatus();
 }
 
@@ -959,10 +947,13 @@ absl::Status Run::Do(const SetFeedbackState& p) {
   Schedule(fi, kFirst);
   Schedule(fi, kResolution);
   SyncBreach(f);
-  Fields fields = MakeFields(std::pair("state", Quoted(f.state)),
-                             std::pair("previous_state", Quoted(previous)));
-  if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
-  FeedbackToAe(f, "feedback_state_changed", std::move(fields));
+  const uint32_t ae = AeOf(f.project);
+  if (auto m = FeedbackMessage(f, ae, "feedback_state_changed")) {
+    m->fields.emplace_back("state", Quoted(f.state));
+    m->fields.emplace_back("previous_state", Quoted(previous));
+    if (!p.text.empty()) m->fields.emplace_back("text", Quote(p.text));
+    Route(ae, std::move(m));
+  }
   return absl::OkStatus();
 }
 
@@ -1200,10 +1191,13 @@ absl::Status Run::Do(const AcceptChange& p) {
                  Quote(FormatIsoDate(cal.DayAt(mi.finish_day))), "}");
   }
   added += ']';
-  Fields fields =
-      MakeFields(std::pair("moved", std::move(moved)), std::pair("added", std::move(added)));
-  if (!p.text.empty()) fields.emplace_back("text", Quote(p.text));
-  FeedbackToAe(f, "change_accepted", std::move(fields));
+  const uint32_t ae = AeOf(f.project);
+  if (auto m = FeedbackMessage(f, ae, "change_accepted")) {
+    m->fields.emplace_back("moved", std::move(moved));
+    m->fields.emplace_back("added", std::move(added));
+    if (!p.text.empty()) m->fields.emplace_back("text", Quote(p.text));
+    Route(ae, std::move(m));
+  }
   TouchProject(f.project);
   return absl::OkStatus();
 }

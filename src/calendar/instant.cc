@@ -1,9 +1,11 @@
 #include "handoff/instant.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "absl/strings/str_format.h"
+#include "src/internal/format_instant.h"
 #include "src/internal/strings.h"
 
 namespace handoff {
@@ -149,7 +151,9 @@ absl::StatusOr<Instant> ParseInstant(std::string_view text, const TimeZone& zone
   return Instant{local - east};
 }
 
-std::string FormatInstant(Instant t, const TimeZone& zone) {
+namespace internal {
+
+size_t FormatInstantTo(Instant t, const TimeZone& zone, char* out_chars) {
   const int64_t offset = SafeOffsetAt(zone, t.seconds);
   const int64_t local = SaturatingAdd(t.seconds, offset);
   const int64_t days = FloorDiv(local, kDay);
@@ -161,10 +165,12 @@ std::string FormatInstant(Instant t, const TimeZone& zone) {
                                       c.day, in_day / 3600, in_day / 60 % 60, in_day % 60,
                                       offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
     if (a % 60 != 0) absl::StrAppendFormat(&out, ":%02d", a % 60);
-    return out;
+    const size_t size = std::min(out.size(), kInstantChars);
+    std::memcpy(out_chars, out.data(), size);
+    return size;
   }
   // Digits by hand: this runs for every instant of every rendered message.
-  char out[28];
+  char* out = out_chars;
   size_t n = 0;
   auto two = [&](int64_t v) {
     out[n++] = static_cast<char>('0' + v / 10);
@@ -190,7 +196,14 @@ std::string FormatInstant(Instant t, const TimeZone& zone) {
     out[n++] = ':';
     two(a % 60);
   }
-  return std::string(out, n);
+  return n;
+}
+
+}  // namespace internal
+
+std::string FormatInstant(Instant t, const TimeZone& zone) {
+  char out[internal::kInstantChars];
+  return std::string(out, internal::FormatInstantTo(t, zone, out));
 }
 
 Date LocalDate(Instant t, const TimeZone& zone) {

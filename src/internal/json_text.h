@@ -10,27 +10,44 @@
 
 namespace handoff::internal {
 
-// Appends `s` as a JSON string literal (quotes, escapes; bytes >= 0x80 pass through). Runs of
-// bytes that need no escape are appended whole.
+// Whether the eight bytes of `w` hold one that a JSON string must escape (a control byte, '"'
+// or '\\'); bytes >= 0x80 pass through.
+inline bool NeedsEscape8(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  // A byte is flagged when it is below 0x20, or zero after an xor (a borrow can flag a byte
+  // above a flagged one, never a string with none).
+  return (((w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes)) & ~w & kHigh) != 0;
+}
+inline bool NeedsEscape(char c) {
+  return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+}
+
+// Appends `s` as a JSON string literal (quotes, escapes; bytes >= 0x80 pass through). Text that
+// needs no escape (ids, names, most text) is copied whole with its quotes in one step.
 inline void AppendJsonString(std::string* out, std::string_view s) {
+  size_t i = 0;  // the first byte not checked yet
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (NeedsEscape8(w)) break;
+  }
+  while (i < s.size() && !NeedsEscape(s[i])) ++i;
+  const size_t at = out->size();
+  if (i == s.size()) {
+    out->resize(at + s.size() + 2);
+    char* p = out->data() + at;
+    p[0] = '"';
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out->push_back('"');
-  size_t run = 0;  // the first byte not appended yet
-  for (size_t i = 0; i < s.size(); ++i) {
-    // Eight bytes at a time while none needs an escape (a control byte, '"' or '\\').
-    while (i + 8 <= s.size()) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-      const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
-      // A byte is flagged when it is below 0x20 or zero after the xor; bytes >= 0x80 are not.
-      const uint64_t flagged = ((w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes)) &
-                               ~w & kHigh;
-      if (flagged != 0) break;
-      i += 8;
-    }
-    if (i == s.size()) break;
+  out->append(s.data(), i);
+  size_t run = i;  // the first byte not appended yet
+  for (; i < s.size(); ++i) {
     const char c = s[i];
-    if (static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\') continue;
+    if (!NeedsEscape(c)) continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {

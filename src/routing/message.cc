@@ -1,5 +1,6 @@
 #include "handoff/message.h"
 
+#include "src/internal/format_instant.h"
 #include "src/internal/json_text.h"
 #include "src/internal/strings.h"
 #include "src/routing/message_json.h"
@@ -9,8 +10,16 @@ namespace internal {
 
 void AppendMessageJson(std::string* out_string, const Message& m, const TimeZone& zone) {
   std::string& out = *out_string;
+  // An instant as a JSON string (its text never needs an escape).
+  auto instant = [&](Instant t) {
+    char text[kInstantChars];
+    const size_t n = FormatInstantTo(t, zone, text);
+    out += '"';
+    out.append(text, n);
+    out += '"';
+  };
   internal::Append(&out, "{\"seq\":", m.seq, ",\"at\":");
-  AppendJsonString(&out, FormatInstant(m.at, zone));
+  instant(m.at);
   out += ",\"to\":";
   AppendJsonString(&out, m.to.value());
   out += ",\"kind\":";
@@ -39,7 +48,7 @@ void AppendMessageJson(std::string* out_string, const Message& m, const TimeZone
   if (!m.clock.empty() || m.due) {
     out += ",\"due\":";
     if (m.due) {
-      AppendJsonString(&out, FormatInstant(*m.due, zone));
+      instant(*m.due);
     } else {
       out += "null";
     }

@@ -311,6 +311,9 @@ class Run {
   // During FireDue, the timers scheduled after the command's instant wait in s_.later_timers
   // and join the heap when it ends (one heap construction when a tick schedules many of them).
   bool firing_ = false;
+  bool begun_ = false;        // Begin ran (and fired what was due)
+  bool due_now_ = false;      // a timer due at or before the command's instant was scheduled since
+  bool rescheduled_ = false;  // a clock's pending timer was replaced
 };
 
 absl::Status Run::Execute() {
@@ -332,6 +335,7 @@ absl::Status Run::Execute() {
 }
 
 absl::Status Run::Begin() {
+  begun_ = true;
   // The as-of date is the local date of the latest instant; most commands fall on a day
   // already seen, which one comparison tells.
   if (!s_.as_of || c_.at >= s_.next_day_start) {
@@ -478,12 +482,15 @@ void Run::FireTimer(const Timer& t) {
 }
 
 void Run::End() {
-  FireDue();  // timers the command made due at or before its instant
+  // Timers the command made due at or before its instant (Begin fired the others).
+  if (!begun_ || due_now_) FireDue();
   std::sort(touched_projects_.begin(), touched_projects_.end());
   touched_projects_.erase(std::unique(touched_projects_.begin(), touched_projects_.end()),
                           touched_projects_.end());
   for (uint32_t p : touched_projects_) UpdateHealth(p, c_.at);
-  TopTimer();  // the top is live between commands (NextWakeup reads it)
+  // The top is live between commands (NextWakeup reads it): FireDue leaves it so, and only a
+  // rescheduled clock can have made it stale since.
+  if (rescheduled_) TopTimer();
   s_.last = c_.at;
 }
 
@@ -513,6 +520,7 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now, std::optional<int6
   FeedbackRec& f = s_.feedback[fi];
   const size_t ci = static_cast<size_t>(c);
   ++f.timer_gen[ci];  // its pending timer, if any, is stale now
+  rescheduled_ = true;
   if (f.armed[ci]) {
     f.armed[ci] = false;
     --s_.live_timers;
@@ -563,6 +571,7 @@ Run::Scheduled Run::Schedule(uint32_t fi, int c, Instant now, std::optional<int6
     s_.later_timers.push_back(timer);  // cannot fire in this FireDue: joins the heap after it
   } else {
     PushTimer(timer);
+    if (!firing_ && at <= c_.at) due_now_ = true;  // End fires it
   }
   f.armed[ci] = true;
   ++s_.live_timers;

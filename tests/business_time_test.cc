@@ -554,6 +554,11 @@ TEST(BusinessTimePropertyTest, ElapsedMatchesMinuteSteppingOnRandomCalendars) {
       ASSERT_EQ(bt.Elapsed(Instant{a}, Instant{b}), ref.Elapsed(a, b))
           << "round " << round << " zone " << c.calendar.spec().timezone << " a=" << a
           << " b=" << b;
+      if (bt.linear()) {  // positions measure the same
+        ASSERT_EQ(std::max<int64_t>(0, bt.Position(Instant{b}) - bt.Position(Instant{a})),
+                  ref.Elapsed(a, b))
+            << "round " << round << " a=" << a << " b=" << b;
+      }
     }
   }
 }
@@ -571,6 +576,9 @@ TEST(BusinessTimePropertyTest, AddIsTheEarliestInstantWithTheCount) {
       int64_t s = static_cast<int64_t>(rng() % static_cast<uint64_t>(most + 1));
       if (q % 4 == 0) s = std::min<int64_t>(s, static_cast<int64_t>(rng() % 120));
       const Instant u = bt.Add(t, s);
+      if (bt.linear()) {
+        ASSERT_EQ(bt.AddFrom(t, bt.Position(t), s), u) << "round " << round;
+      }
       ASSERT_GE(u, t);
       ASSERT_LT(u.seconds, c.end) << "round " << round;
       ASSERT_EQ(ref.Elapsed(t.seconds, u.seconds), s)

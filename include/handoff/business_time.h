@@ -69,6 +69,17 @@ class BusinessTime {
   // `kEndOfTime`.
   Instant Add(Instant t, int64_t seconds) const;
 
+  // Business time as a line, for calendars whose zone has no daylight saving (`linear()`):
+  // Position(t) counts the business seconds before `t` from the start of the supported range,
+  // so that Elapsed(a, b) == max(0, Position(b) - Position(a)) and
+  // Add(t, seconds) == AddFrom(t, Position(t), seconds). A caller that measures from one instant
+  // many times (an SLA clock from its start) keeps that instant's position and halves the work.
+  bool linear() const { return fixed_; }
+  // Requires linear().
+  int64_t Position(Instant t) const;
+  // Add(t, seconds), given `position` == Position(t). Requires linear().
+  Instant AddFrom(Instant t, int64_t position, int64_t seconds) const;
+
   // Returns the calendar this arithmetic runs on.
   const WorkingCalendar& calendar() const { return calendar_; }
 

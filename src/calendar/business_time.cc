@@ -135,33 +135,40 @@ int64_t BusinessTime::Elapsed(Instant a, Instant b) const {
   const int64_t from = std::clamp(a.seconds, kMinInstant, kMaxInstant);
   const int64_t to = std::clamp(b.seconds, kMinInstant, kMaxInstant);
   if (to <= from) return 0;
-  if (fixed_) return LocalPrefix(to + east_) - LocalPrefix(from + east_);
+  if (fixed_) return LocalPrefix(to + east_) - LocalPrefix(from + east_);  // Position(b) - Position(a)
   Walker walker(*this, from);
   int64_t sum = 0, begin = 0, end = 0;
   while (walker.Next(&begin, &end) && begin < to) sum += std::min(end, to) - begin;
   return sum;
 }
 
+int64_t BusinessTime::Position(Instant t) const {
+  return LocalPrefix(std::clamp(t.seconds, kMinInstant, kMaxInstant) + east_);
+}
+
+Instant BusinessTime::AddFrom(Instant t, int64_t position, int64_t seconds) const {
+  if (seconds <= 0) return t;
+  const Instant none = std::max(t, kEndOfTime);
+  if (t.seconds >= kMaxInstant || seconds > total_ - position) return none;
+  // The target's last second falls on working day n (0-based ordinal), r seconds into it;
+  // using target - 1 puts a count that fills a day exactly at that day's end.
+  const int64_t target = position + seconds;
+  const int64_t n = (target - 1) / day_seconds_;
+  int64_t r = target - n * day_seconds_;
+  const int64_t day = calendar_.EpochDayAt(static_cast<int32_t>(n));
+  for (const auto& [first, last] : ranges_) {
+    if (r <= last - first) return Instant{day * kDay + first + r - east_};
+    r -= last - first;
+  }
+  return none;  // unreachable: r <= day_seconds_
+}
+
 Instant BusinessTime::Add(Instant t, int64_t seconds) const {
   if (seconds <= 0) return t;
+  if (fixed_) return AddFrom(t, Position(t), seconds);
   const Instant none = std::max(t, kEndOfTime);
   if (t.seconds >= kMaxInstant) return none;
   const int64_t from = std::max(t.seconds, kMinInstant);
-  if (fixed_) {
-    const int64_t before = LocalPrefix(from + east_);
-    if (seconds > total_ - before) return none;
-    // The target's last second falls on working day n (0-based ordinal), r seconds into it;
-    // using target - 1 puts a count that fills a day exactly at that day's end.
-    const int64_t target = before + seconds;
-    const int64_t n = (target - 1) / day_seconds_;
-    int64_t r = target - n * day_seconds_;
-    const int64_t day = calendar_.EpochDayAt(static_cast<int32_t>(n));
-    for (const auto& [first, last] : ranges_) {
-      if (r <= last - first) return Instant{day * kDay + first + r - east_};
-      r -= last - first;
-    }
-    return none;  // unreachable: r <= day_seconds_
-  }
   Walker walker(*this, from);
   int64_t left = seconds, begin = 0, end = 0;
   while (walker.Next(&begin, &end)) {

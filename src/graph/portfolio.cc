@@ -777,6 +777,8 @@ void PortfolioAccess::PrefetchProgress(const Portfolio& portfolio, uint32_t m) {
     __builtin_prefetch(p);
   }
   if (m < s.touched.size()) __builtin_prefetch(&s.touched[m]);
+  if (m < s.stamp.size()) __builtin_prefetch(&s.stamp[m]);
+  s.late.seeded.Prefetch(m);
   if (m < s.flat_patched.size()) {
     __builtin_prefetch(&s.flat_patched[m]);
     __builtin_prefetch(&s.flat.pred_begin[m]);

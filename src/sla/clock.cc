@@ -1,5 +1,7 @@
 #include "src/sla/clock.h"
 
+#include <algorithm>
+
 namespace handoff::internal {
 
 std::optional<int64_t> TargetSeconds(const SlaPolicy& policy, SlaClockKind clock) {
@@ -23,9 +25,19 @@ std::vector<Threshold> Thresholds(const SlaPolicy& policy, SlaClockKind clock) {
   return out;
 }
 
+int64_t SlaClock::OpenPosition(const BusinessTime& bt) const {
+  if (open_position_ == kNoPosition) open_position_ = bt.Position(open_start_);
+  return open_position_;
+}
+
+int64_t SlaClock::OpenElapsed(Instant t, const BusinessTime& bt) const {
+  if (!bt.linear()) return bt.Elapsed(open_start_, t);
+  return std::max<int64_t>(0, bt.Position(t) - OpenPosition(bt));
+}
+
 void SlaClock::Halt(Instant t, ClockState next, const BusinessTime& bt) {
   if (state_ == ClockState::kRunning) {
-    used_closed_ += bt.Elapsed(open_start_, t);
+    used_closed_ += OpenElapsed(t, bt);
     closed_.emplace_back(open_start_, t);
   }
   state_ = next;
@@ -35,11 +47,12 @@ void SlaClock::Run(Instant t) {
   if (state_ == ClockState::kRunning) return;
   state_ = ClockState::kRunning;
   open_start_ = t;
+  open_position_ = kNoPosition;
 }
 
 int64_t SlaClock::Used(Instant t, const BusinessTime& bt) const {
   if (state_ != ClockState::kRunning) return used_closed_;
-  return used_closed_ + bt.Elapsed(open_start_, t);
+  return used_closed_ + OpenElapsed(t, bt);
 }
 
 std::optional<Instant> SlaClock::InstantAtUsed(int64_t x, const BusinessTime& bt) const {
@@ -53,7 +66,8 @@ std::optional<Instant> SlaClock::InstantAtUsed(int64_t x, const BusinessTime& bt
     }
   }
   if (state_ == ClockState::kRunning && x >= used_closed_) {
-    Instant at = bt.Add(open_start_, x - used_closed_);
+    const Instant at = bt.linear() ? bt.AddFrom(open_start_, OpenPosition(bt), x - used_closed_)
+                                   : bt.Add(open_start_, x - used_closed_);
     if (at < kEndOfTime) return at;  // else business time runs out before 9999: never
   }
   return std::nullopt;

@@ -55,8 +55,15 @@ class SlaClock {
   void MarkFired(const Threshold& th);
 
  private:
+  // Business time since open_start_ (a running clock), through the start's position where the
+  // calendar is linear: that position is computed once per run.
+  int64_t OpenElapsed(Instant t, const BusinessTime& bt) const;
+  int64_t OpenPosition(const BusinessTime& bt) const;
+
+  static constexpr int64_t kNoPosition = -1;
   ClockState state_ = ClockState::kRunning;
   Instant open_start_;                               // valid while running
+  mutable int64_t open_position_ = kNoPosition;      // BusinessTime::Position(open_start_), once known
   int64_t used_closed_ = 0;                          // business time of the closed segments
   std::vector<std::pair<Instant, Instant>> closed_;  // ran in [first, second)
   bool warned_ = false, breached_ = false;

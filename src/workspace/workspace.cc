@@ -973,6 +973,7 @@ absl::Status Run::Do(const UpdateMilestone& p) {
                                                    p.milestone.value(), "milestone"));
   internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
   MilestoneInfo& mi = s_.milestones[mi_index];
+  __builtin_prefetch(&s_.projects[mi.project]);
   HANDOFF_RETURN_IF_ERROR(RequirePm(mi.project));
   HANDOFF_RETURN_IF_ERROR(OpenProject(mi.project));
   Progress progress;

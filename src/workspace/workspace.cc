@@ -90,10 +90,11 @@ struct Cause {
 // One Apply: validation has passed when Begin() is called; everything after may mutate.
 class Run {
  public:
-  Run(WorkspaceState& s, const Command& c) : s_(s), c_(c) {}
+  // The messages the command delivers are appended to `delivered` when there are sinks.
+  Run(WorkspaceState& s, const Command& c, DeliveredList* delivered)
+      : s_(s), c_(c), delivered_(s.sinks ? delivered : nullptr) {}
 
   absl::Status Execute();
-  DeliveredList& delivered() { return delivered_; }
 
  private:
   // --- lookups and errors (no mutation) ---
@@ -253,7 +254,7 @@ class Run {
   std::shared_ptr<Message> FeedbackMessage(const FeedbackRec& f, uint32_t to,
                                            std::string_view kind) const;
   // Delivered messages are collected only for the sinks, if there are any.
-  DeliveredList* Delivered() { return s_.sinks ? &delivered_ : nullptr; }
+  DeliveredList* Delivered() { return delivered_; }
   void Route(uint32_t to, std::shared_ptr<Message> m, bool sla = false) {
     s_.outbox.Route(to, std::move(m), sla, Delivered());
   }
@@ -298,7 +299,7 @@ class Run {
   WorkspaceState& s_;
   const Command& c_;
   uint32_t actor_ = kNobody;
-  DeliveredList delivered_;
+  DeliveredList* const delivered_;
   absl::InlinedVector<uint32_t, 8> touched_projects_;  // sorted and deduplicated by End()
   // Notes that `project`'s health may have changed. A re-forecast notes the project of every
   // milestone it moved, mostly runs of one project: a repeat of the last is not stored again.
@@ -1446,9 +1447,8 @@ absl::Status Workspace::Apply(const Command& command) {
   std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
-    Run run(*state_, command);
+    Run run(*state_, command, &delivered);
     HANDOFF_RETURN_IF_ERROR(run.Execute());
-    delivered = std::move(run.delivered());
     if (!delivered.empty()) sinks = state_->sinks;
     if (state_->journal) journaled = state_->journal->Append(command);
   }

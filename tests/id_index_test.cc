@@ -46,6 +46,18 @@ TEST(IdIndexTest, FindsWhatAMapFindsThroughGrowth) {
   EXPECT_EQ(index.size(), reference.size());
   EXPECT_GE(index.capacity_slots(), 2 * index.size());  // at most half the slots used
   for (const auto& [id, ordinal] : reference) ASSERT_EQ(index.FindIn(table, id), ordinal) << id;
+  // The candidate of an indexed id is an ordinal under the same hash bits: its own, unless an id
+  // with equal bits was placed first along the probe.
+  size_t own = 0;
+  for (const auto& [id, ordinal] : reference) {
+    const uint32_t hash = IdIndex::HashOf(id), candidate = index.Candidate(hash);
+    ASSERT_LT(candidate, table.size()) << id;
+    ASSERT_EQ(IdIndex::HashOf(table[candidate].id), hash) << id;
+    own += candidate == ordinal ? 1 : 0;
+  }
+  // Equal hash bits among ~40k ids: ~0.2 pairs expected (the seed differs per process), each
+  // costing at most one id its own candidate.
+  EXPECT_GE(own + 8, reference.size());
 }
 
 TEST(IdIndexTest, EqualHashBitsAreToldApartByTheIds) {
@@ -58,6 +70,8 @@ TEST(IdIndexTest, EqualHashBitsAreToldApartByTheIds) {
   EXPECT_EQ(index.Find("c", 7, id_of), 2u);
   EXPECT_EQ(index.Find("d", 7, id_of), IdIndex::kNone);
   EXPECT_EQ(index.Find("b", 8, id_of), IdIndex::kNone);  // another hash: not probed as "b"
+  EXPECT_EQ(index.Candidate(7), 0u);  // the first under the bits, whatever the id asked for
+  EXPECT_EQ(index.Candidate(8), IdIndex::kNone);
 }
 
 TEST(IdIndexTest, ReserveAvoidsRehashing) {

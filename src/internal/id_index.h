@@ -42,6 +42,19 @@ class IdIndex {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
   }
 
+  // The first ordinal along `hash`'s probe whose slot carries the same 32 hash bits, without
+  // reading any id: almost always the ordinal Find returns (another id with the same hash bits
+  // would have to come first), so a caller can start fetching what it reads about that ordinal
+  // while Find compares the id. kNone when no slot matches. A hint, never an answer.
+  uint32_t Candidate(uint32_t hash) const {
+    if (slots_.empty()) return kNone;
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const uint64_t slot = slots_[i];
+      if (slot == kEmpty) return kNone;
+      if (static_cast<uint32_t>(slot >> 32) == hash) return static_cast<uint32_t>(slot) - 1;
+    }
+  }
+
   // The ordinal of `id` (whose HashOf is `hash`), or kNone. `id_of(ordinal)` returns the id of
   // an indexed ordinal (anything comparable with std::string_view).
   template <typename IdOf>

@@ -970,9 +970,15 @@ absl::Status Run::Do(const SetFeedbackState& p) {
 // --- PM side: delivery ---------------------------------------------------------------------
 
 absl::Status Run::Do(const UpdateMilestone& p) {
+  // What the report reads about its milestone is fetched as soon as the index names a likely
+  // ordinal, together with the record the lookup compares the id in (a cache miss less in a row).
+  const uint32_t likely = s_.milestone_index.Candidate(IdIndex::HashOf(p.milestone.value()));
+  if (likely < s_.milestones.size()) {
+    internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, likely);
+  }
   HANDOFF_ASSIGN_OR_RETURN(uint32_t mi_index, Find(s_.milestone_index, s_.milestones, "milestone",
                                                    p.milestone.value(), "milestone"));
-  internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
+  if (mi_index != likely) internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
   MilestoneInfo& mi = s_.milestones[mi_index];
   __builtin_prefetch(&s_.projects[mi.project]);
   HANDOFF_RETURN_IF_ERROR(RequirePm(mi.project));

@@ -73,6 +73,37 @@ TEST(CalendarTest, IndexOfRollsForwardAndDayAtInverts) {
 }
 
 // Property: on random calendars, ordinals agree with counting working days one by one.
+// Day-number answers come from tables around the holidays and by search elsewhere: both agree
+// with the date-based calls (which always search), near the holidays and far from them.
+TEST(CalendarTest, DayNumberAnswersMatchTheDateCallsNearAndFarFromHolidays) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 100; ++round) {
+    CalendarSpec spec;
+    spec.weekend = {Weekday::kSat, Weekday::kSun};
+    if (round % 3 == 0) spec.weekend = {Weekday::kFri};
+    const Date base = D(2027, 1, 1) + boost::gregorian::days(static_cast<long>(rng() % 4000));
+    for (int h = static_cast<int>(rng() % 40); h > 0; --h) {
+      spec.holidays.push_back(base + boost::gregorian::days(static_cast<long>(rng() % 3000)));
+    }
+    WorkingCalendar cal = *WorkingCalendar::Create(spec);
+    for (int q = 0; q < 400; ++q) {
+      // Within 12 years either side of the holidays, and anywhere from 1900 to 9999.
+      const Date d = q % 4 == 3 ? D(1900, 1, 1) + boost::gregorian::days(static_cast<long>(
+                                                     rng() % 2900000))
+                                : base + boost::gregorian::days(
+                                             static_cast<long>(rng() % 8000) - 4000);
+      const int64_t epoch_day = (d - D(1970, 1, 1)).days();
+      const WorkingCalendar::DayPosition position = cal.PositionOfEpochDay(epoch_day);
+      ASSERT_EQ(position.working, cal.IsWorkingDay(d)) << FormatIsoDate(d);
+      ASSERT_EQ(position.index, cal.IndexOf(d)) << FormatIsoDate(d);
+      if (position.working) {
+        ASSERT_EQ(cal.EpochDayAt(position.index), epoch_day) << FormatIsoDate(d);
+        ASSERT_EQ(cal.DayAt(position.index), d) << FormatIsoDate(d);
+      }
+    }
+  }
+}
+
 TEST(CalendarTest, OrdinalsMatchDayByDayCountingOnRandomCalendars) {
   std::mt19937_64 rng(7);
   for (int round = 0; round < 200; ++round) {

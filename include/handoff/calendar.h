@@ -130,6 +130,8 @@ class WorkingCalendar {
   int64_t WeekdayOrdinal(Date date) const;
   // Days from the origin to DayAt(k).
   int64_t OriginDayAt(int32_t k) const;
+  // PositionOfEpochDay by the weekly pattern and a search of the holidays.
+  DayPosition ComputePosition(int64_t origin_day) const;
 
   CalendarSpec spec_;
   std::array<bool, 7> working_{};          // by Weekday
@@ -138,6 +140,14 @@ class WorkingCalendar {
   std::vector<int64_t> holiday_ordinals_;  // weekday ordinals of holidays on working weekdays
   int32_t max_index_ = 0;
   TimeZone time_zone_;
+  // Around the holidays (where the searches are), the answers of PositionOfEpochDay and
+  // EpochDayAt for consecutive days, looked up instead of searched: positions_[i] is the
+  // position of origin day positions_base_ + i, and working_days_[j] the origin day of working
+  // day working_base_ + j. Empty without holidays.
+  int64_t positions_base_ = 0;
+  std::vector<DayPosition> positions_;
+  int32_t working_base_ = 0;
+  std::vector<int64_t> working_days_;
 };
 
 }  // namespace handoff

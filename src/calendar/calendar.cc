@@ -171,6 +171,23 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::Create(const CalendarSpec& spec
   int64_t o = (n / 7) * cal.per_week_ + cal.prefix_[n % 7];
   int64_t holidays_before = static_cast<int64_t>(cal.holiday_ordinals_.size());
   cal.max_index_ = static_cast<int32_t>(o - holidays_before - 1);
+  // Tables around the holidays: a year on either side, at most kMaxTableDays days.
+  constexpr int64_t kMargin = 366, kMaxTableDays = 16384;
+  if (!cal.spec_.holidays.empty()) {
+    const int64_t first = std::max<int64_t>(0, DayNumber(cal.spec_.holidays.front()) - kMargin);
+    const int64_t last = std::min({DayNumber(cal.spec_.holidays.back()) + kMargin,
+                                   DayNumber(kMaxDate), first + kMaxTableDays - 1});
+    cal.positions_base_ = first;
+    cal.positions_.reserve(static_cast<size_t>(last - first + 1));
+    for (int64_t day = first; day <= last; ++day) {
+      const DayPosition position = cal.ComputePosition(day);
+      if (position.working) {
+        if (cal.working_days_.empty()) cal.working_base_ = position.index;
+        cal.working_days_.push_back(day);
+      }
+      cal.positions_.push_back(position);
+    }
+  }
   return cal;
 }
 
@@ -192,6 +209,12 @@ const int64_t kEpochFromOrigin = DayNumber(Date(1970, 1, 1));
 
 WorkingCalendar::DayPosition WorkingCalendar::PositionOfEpochDay(int64_t epoch_day) const {
   const int64_t n = epoch_day + kEpochFromOrigin;  // >= 0 for supported dates
+  const uint64_t at = static_cast<uint64_t>(n - positions_base_);
+  if (at < positions_.size()) return positions_[at];
+  return ComputePosition(n);
+}
+
+WorkingCalendar::DayPosition WorkingCalendar::ComputePosition(int64_t n) const {
   const int64_t o = (n / 7) * per_week_ + prefix_[n % 7];
   const auto it = std::lower_bound(holiday_ordinals_.begin(), holiday_ordinals_.end(), o);
   // As in IsWorkingDay and IndexOf: a working weekday is a holiday when its ordinal is listed.
@@ -199,7 +222,11 @@ WorkingCalendar::DayPosition WorkingCalendar::PositionOfEpochDay(int64_t epoch_d
                      working_[n % 7] && (it == holiday_ordinals_.end() || *it != o)};
 }
 
-int64_t WorkingCalendar::EpochDayAt(int32_t k) const { return OriginDayAt(k) - kEpochFromOrigin; }
+int64_t WorkingCalendar::EpochDayAt(int32_t k) const {
+  const uint64_t at = static_cast<uint64_t>(static_cast<int64_t>(k) - working_base_);
+  if (at < working_days_.size()) return working_days_[at] - kEpochFromOrigin;
+  return OriginDayAt(k) - kEpochFromOrigin;
+}
 
 int32_t WorkingCalendar::IndexOf(Date date) const {
   // Working weekdays before `date` is the weekday ordinal of the first working weekday >= date;

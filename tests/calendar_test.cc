@@ -87,11 +87,10 @@ TEST(CalendarTest, DayNumberAnswersMatchTheDateCallsNearAndFarFromHolidays) {
     }
     WorkingCalendar cal = *WorkingCalendar::Create(spec);
     for (int q = 0; q < 400; ++q) {
-      // Within 12 years either side of the holidays, and anywhere from 1900 to 9999.
-      const Date d = q % 4 == 3 ? D(1900, 1, 1) + boost::gregorian::days(static_cast<long>(
-                                                     rng() % 2900000))
-                                : base + boost::gregorian::days(
-                                             static_cast<long>(rng() % 8000) - 4000);
+      // Within 11 years either side of the first holiday, and anywhere from 1900 to 9999.
+      const Date d =
+          q % 4 == 3 ? D(1900, 1, 1) + boost::gregorian::days(static_cast<long>(rng() % 2900000))
+                     : base + boost::gregorian::days(static_cast<long>(rng() % 8000) - 4000);
       const int64_t epoch_day = (d - D(1970, 1, 1)).days();
       const WorkingCalendar::DayPosition position = cal.PositionOfEpochDay(epoch_day);
       ASSERT_EQ(position.working, cal.IsWorkingDay(d)) << FormatIsoDate(d);

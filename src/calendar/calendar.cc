@@ -238,7 +238,9 @@ int32_t WorkingCalendar::IndexOf(Date date) const {
   return static_cast<int32_t>(o - before);
 }
 
-Date WorkingCalendar::DayAt(int32_t k) const { return kOrigin + boost::gregorian::days(OriginDayAt(k)); }
+Date WorkingCalendar::DayAt(int32_t k) const {
+  return kOrigin + boost::gregorian::days(OriginDayAt(k));
+}
 
 int64_t WorkingCalendar::OriginDayAt(int32_t k) const {
   // Holiday j (0-based, sorted) sits after holiday_ordinals_[j] - j working days, so working day

@@ -62,9 +62,9 @@ class SlaClock {
 
   static constexpr int64_t kNoPosition = -1;
   ClockState state_ = ClockState::kRunning;
-  Instant open_start_;                               // valid while running
-  mutable int64_t open_position_ = kNoPosition;      // BusinessTime::Position(open_start_), once known
-  int64_t used_closed_ = 0;                          // business time of the closed segments
+  Instant open_start_;                           // valid while running
+  mutable int64_t open_position_ = kNoPosition;  // BusinessTime::Position(open_start_), once known
+  int64_t used_closed_ = 0;                      // business time of the closed segments
   std::vector<std::pair<Instant, Instant>> closed_;  // ran in [first, second)
   bool warned_ = false, breached_ = false;
   uint64_t escalated_ = 0;              // levels 0..63

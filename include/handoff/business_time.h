@@ -22,7 +22,8 @@
 //   12:00 CEST (10:00Z) int64_t used = bt.Elapsed(logged, due);            // 4 * 3600
 //
 // Cost: with a fixed-offset zone both calls are closed forms over the calendar's working-day
-// ordinals, O(log H) for H holidays whatever the span. With daylight-saving rules they walk the
+// ordinals whatever the span: a table lookup per end within a year of the calendar's holidays,
+// O(log H) for H holidays farther away. With daylight-saving rules they walk the
 // local days the span covers, a few zone conversions per working day: O(days), never minute by
 // minute (a ten-year span is a few thousand steps).
 //

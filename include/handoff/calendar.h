@@ -110,7 +110,8 @@ class WorkingCalendar {
   // representable; callers check `k <= MaxIndex()` first.
   Date DayAt(int32_t k) const;
   // The same questions by day number (days since 1970-01-01, as instants count them), for
-  // business-time arithmetic: one holiday search answers both, and no Date is built.
+  // business-time arithmetic: one table lookup near the holidays (one search elsewhere) answers
+  // both, and no Date is built.
   // `epoch_day` must lie in 1900-01-01 .. 9999-12-31.
   struct DayPosition {
     int32_t index = 0;     // IndexOf(the day)

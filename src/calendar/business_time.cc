@@ -135,8 +135,7 @@ int64_t BusinessTime::Elapsed(Instant a, Instant b) const {
   const int64_t from = std::clamp(a.seconds, kMinInstant, kMaxInstant);
   const int64_t to = std::clamp(b.seconds, kMinInstant, kMaxInstant);
   if (to <= from) return 0;
-  // Position(b) - Position(a).
-  if (fixed_) return LocalPrefix(to + east_) - LocalPrefix(from + east_);
+  if (fixed_) return Position(b) - Position(a);
   Walker walker(*this, from);
   int64_t sum = 0, begin = 0, end = 0;
   while (walker.Next(&begin, &end) && begin < to) sum += std::min(end, to) - begin;

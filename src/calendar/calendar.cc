@@ -197,9 +197,7 @@ int64_t WorkingCalendar::WeekdayOrdinal(Date date) const {
 }
 
 bool WorkingCalendar::IsWorkingDay(Date date) const {
-  if (!working_[static_cast<int>(WeekdayOf(date))]) return false;
-  return !std::binary_search(holiday_ordinals_.begin(), holiday_ordinals_.end(),
-                             WeekdayOrdinal(date));
+  return ComputePosition(DayNumber(date)).working;
 }
 
 namespace {
@@ -215,9 +213,12 @@ WorkingCalendar::DayPosition WorkingCalendar::PositionOfEpochDay(int64_t epoch_d
 }
 
 WorkingCalendar::DayPosition WorkingCalendar::ComputePosition(int64_t n) const {
+  // Working weekdays before the day is the weekday ordinal o of the first working weekday on or
+  // after it; removing the holidays before it gives the number of working days before the day,
+  // which is the ordinal of the first working day on or after it. A working weekday is a holiday
+  // when its ordinal is listed.
   const int64_t o = (n / 7) * per_week_ + prefix_[n % 7];
   const auto it = std::lower_bound(holiday_ordinals_.begin(), holiday_ordinals_.end(), o);
-  // As in IsWorkingDay and IndexOf: a working weekday is a holiday when its ordinal is listed.
   return DayPosition{static_cast<int32_t>(o - (it - holiday_ordinals_.begin())),
                      working_[n % 7] && (it == holiday_ordinals_.end() || *it != o)};
 }
@@ -228,15 +229,7 @@ int64_t WorkingCalendar::EpochDayAt(int32_t k) const {
   return OriginDayAt(k) - kEpochFromOrigin;
 }
 
-int32_t WorkingCalendar::IndexOf(Date date) const {
-  // Working weekdays before `date` is the weekday ordinal of the first working weekday >= date;
-  // removing the holidays before it gives the number of working days before `date`, which is
-  // the ordinal of the first working day >= date.
-  int64_t o = WeekdayOrdinal(date);
-  int64_t before = std::lower_bound(holiday_ordinals_.begin(), holiday_ordinals_.end(), o) -
-                   holiday_ordinals_.begin();
-  return static_cast<int32_t>(o - before);
-}
+int32_t WorkingCalendar::IndexOf(Date date) const { return ComputePosition(DayNumber(date)).index; }
 
 Date WorkingCalendar::DayAt(int32_t k) const {
   return kOrigin + boost::gregorian::days(OriginDayAt(k));

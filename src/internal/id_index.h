@@ -76,11 +76,15 @@ class IdIndex {
   // Find in a table whose records have an `id` (table[ordinal].id). A candidate's whole record
   // is fetched while its id is compared: the caller reads the record next.
   template <typename Table>
-  uint32_t FindIn(const Table& table, std::string_view id) const {
-    return Find(id, [&](uint32_t i) -> std::string_view {
+  uint32_t FindIn(const Table& table, std::string_view id, uint32_t hash) const {
+    return Find(id, hash, [&](uint32_t i) -> std::string_view {
       PrefetchObject(table[i]);
       return table[i].id;
     });
+  }
+  template <typename Table>
+  uint32_t FindIn(const Table& table, std::string_view id) const {
+    return FindIn(table, id, HashOf(id));
   }
   template <typename Table>
   bool ContainsIn(const Table& table, std::string_view id) const {

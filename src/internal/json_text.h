@@ -43,8 +43,7 @@ inline void AppendJsonString(std::string* out, std::string_view s) {
     return;
   }
   out->push_back('"');
-  out->append(s.data(), i);
-  size_t run = i;  // the first byte not appended yet
+  size_t run = 0;  // the first byte not appended yet
   for (; i < s.size(); ++i) {
     const char c = s[i];
     if (!NeedsEscape(c)) continue;

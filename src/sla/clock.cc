@@ -35,6 +35,11 @@ int64_t SlaClock::OpenElapsed(Instant t, const BusinessTime& bt) const {
   return std::max<int64_t>(0, bt.Position(t) - OpenPosition(bt));
 }
 
+Instant SlaClock::OpenAdd(int64_t seconds, const BusinessTime& bt) const {
+  if (!bt.linear()) return bt.Add(open_start_, seconds);
+  return bt.AddFrom(open_start_, OpenPosition(bt), seconds);
+}
+
 void SlaClock::Halt(Instant t, ClockState next, const BusinessTime& bt) {
   if (state_ == ClockState::kRunning) {
     used_closed_ += OpenElapsed(t, bt);
@@ -66,8 +71,7 @@ std::optional<Instant> SlaClock::InstantAtUsed(int64_t x, const BusinessTime& bt
     }
   }
   if (state_ == ClockState::kRunning && x >= used_closed_) {
-    const Instant at = bt.linear() ? bt.AddFrom(open_start_, OpenPosition(bt), x - used_closed_)
-                                   : bt.Add(open_start_, x - used_closed_);
+    const Instant at = OpenAdd(x - used_closed_, bt);
     if (at < kEndOfTime) return at;  // else business time runs out before 9999: never
   }
   return std::nullopt;

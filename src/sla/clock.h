@@ -58,6 +58,7 @@ class SlaClock {
   // Business time since open_start_ (a running clock), through the start's position where the
   // calendar is linear: that position is computed once per run.
   int64_t OpenElapsed(Instant t, const BusinessTime& bt) const;
+  Instant OpenAdd(int64_t seconds, const BusinessTime& bt) const;  // bt.Add(open_start_, seconds)
   int64_t OpenPosition(const BusinessTime& bt) const;
 
   static constexpr int64_t kNoPosition = -1;

@@ -119,12 +119,19 @@ class Run {
   absl::Status Invalid(std::string_view field, std::string_view reason) const {
     return WithField(absl::InvalidArgumentError(Cat(Prefix(), field, ": ", reason)), field);
   }
+  // `hash` is IdIndex::HashOf(id).
+  template <typename Table>
+  absl::StatusOr<uint32_t> Find(const IdIndex& index, const Table& table, std::string_view entity,
+                                const std::string& id, std::string_view field,
+                                uint32_t hash) const {
+    const uint32_t found = index.FindIn(table, id, hash);
+    if (found == IdIndex::kNone) return NotFound(entity, id, field);
+    return found;
+  }
   template <typename Table>
   absl::StatusOr<uint32_t> Find(const IdIndex& index, const Table& table, std::string_view entity,
                                 const std::string& id, std::string_view field) const {
-    const uint32_t found = index.FindIn(table, id);
-    if (found == IdIndex::kNone) return NotFound(entity, id, field);
-    return found;
+    return Find(index, table, entity, id, field, IdIndex::HashOf(id));
   }
   bool IsPm(uint32_t project) const { return s_.projects[project].pm == actor_; }
   bool IsAe(uint32_t project) const {
@@ -972,12 +979,13 @@ absl::Status Run::Do(const SetFeedbackState& p) {
 absl::Status Run::Do(const UpdateMilestone& p) {
   // What the report reads about its milestone is fetched as soon as the index names a likely
   // ordinal, together with the record the lookup compares the id in (a cache miss less in a row).
-  const uint32_t likely = s_.milestone_index.Candidate(IdIndex::HashOf(p.milestone.value()));
+  const uint32_t hash = IdIndex::HashOf(p.milestone.value());
+  const uint32_t likely = s_.milestone_index.Candidate(hash);
   if (likely < s_.milestones.size()) {
     internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, likely);
   }
   HANDOFF_ASSIGN_OR_RETURN(uint32_t mi_index, Find(s_.milestone_index, s_.milestones, "milestone",
-                                                   p.milestone.value(), "milestone"));
+                                                   p.milestone.value(), "milestone", hash));
   if (mi_index != likely) internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
   MilestoneInfo& mi = s_.milestones[mi_index];
   __builtin_prefetch(&s_.projects[mi.project]);

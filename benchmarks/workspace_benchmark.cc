@@ -28,6 +28,12 @@
 //       progress reports and change requests deferred.
 //       Targets (projects:10000): >= 1M commands/s, p99 <= 10 us. projects:500 is a reference
 //       point for what the size of the milestone state costs.
+//   BM_ApplyMixBatch/projects:P/commands:N/batch:B
+//       The same stream in batches of B commands on one workspace, every other batch through
+//       Workspace::ApplyBatch and the others through a loop of Apply calls, so both paths see the
+//       same state and the same spells of a noisy host. Counters: apply_batch_commands_per_s,
+//       apply_loop_commands_per_s (wall time of the calls, one clock read a batch) and their
+//       ratio batch_gain.
 //   BM_TickOverOpenClocks/projects:P/items:N/mixed:M
 //       One Tick over N feedback items logged 09:00-10:00 on 2027-01-05 by the AEs (2N open SLA
 //       clocks) at 12:59, rebuilt untimed per iteration. mixed:1: the generator's mix of kinds
@@ -872,6 +878,36 @@ struct KindStats {
   uint64_t rejected = 0, unimplemented = 0, messages = 0, allocations = 0;
 };
 
+// The untimed start of a mix iteration: a fresh workspace with `sink` attached, the stream
+// planned on the first call (`*plan`), the warm-up applied (its rejections counted) and
+// acknowledged. Null, with the benchmark skipped, on failure.
+std::unique_ptr<handoff::Workspace> PrepareMix(benchmark::State& state,
+                                               const handoff::PortfolioSpec& spec, size_t commands,
+                                               std::optional<MixPlan>* plan, CountingSink* sink,
+                                               uint64_t* warmup_rejected) {
+  absl::StatusOr<std::unique_ptr<handoff::Workspace>> ws = MakeWorkspace(spec);
+  if (!ws.ok()) {
+    state.SkipWithError(std::string(ws.status().ToString()).c_str());
+    return nullptr;
+  }
+  if (!*plan) {
+    MixGenerator generator(spec, (*ws)->portfolio());
+    if (!generator.ok()) {
+      state.SkipWithError("unexpected schedule rows");
+      return nullptr;
+    }
+    *plan = generator.Generate(commands, /*days=*/5);
+  }
+  sink->Attach(**ws);
+  for (const Command& c : (*plan)->warmup) {
+    if (!(*ws)->Apply(c).ok()) ++*warmup_rejected;
+  }
+  sink->AckAll(**ws);
+  sink->messages = 0;
+  SettleHeap();
+  return *std::move(ws);
+}
+
 void BM_ApplyMix(benchmark::State& state) {
   const size_t projects = static_cast<size_t>(state.range(0));
   const size_t commands = static_cast<size_t>(state.range(1));
@@ -889,30 +925,13 @@ void BM_ApplyMix(benchmark::State& state) {
   std::vector<std::pair<double, size_t>> slowest;  // min-heap of (ns, stream position)
   for (auto _ : state) {
     // Untimed (manual time counts only the Apply calls): build, warm up, acknowledge.
-    absl::StatusOr<std::unique_ptr<handoff::Workspace>> ws = MakeWorkspace(spec);
-    if (!ws.ok()) {
-      state.SkipWithError(std::string(ws.status().ToString()).c_str());
-      return;
-    }
-    if (!plan) {
-      MixGenerator generator(spec, (*ws)->portfolio());
-      if (!generator.ok()) {
-        state.SkipWithError("unexpected schedule rows");
-        return;
-      }
-      plan = generator.Generate(commands, /*days=*/5);
-      for (const Command& c : plan->stream) {
-        names[c.payload.index()] = std::string(handoff::CommandTypeName(c));
-      }
-    }
     CountingSink sink;
-    sink.Attach(**ws);
-    for (const Command& c : plan->warmup) {
-      if (!(*ws)->Apply(c).ok()) ++warmup_rejected;
+    std::unique_ptr<handoff::Workspace> ws =
+        PrepareMix(state, spec, commands, &plan, &sink, &warmup_rejected);
+    if (ws == nullptr) return;
+    for (const Command& c : plan->stream) {
+      names[c.payload.index()] = std::string(handoff::CommandTypeName(c));
     }
-    sink.AckAll(**ws);
-    sink.messages = 0;
-    SettleHeap();
 
     double iteration_ns = 0;
     const double loop_cpu0 = ThreadCpuNs();
@@ -920,7 +939,7 @@ void BM_ApplyMix(benchmark::State& state) {
       const Command& c = plan->stream[i];
       const uint64_t before = sink.messages, allocations_before = g_allocations;
       const Clock::time_point t0 = Clock::now();
-      const absl::Status s = TimedApply(**ws, c);
+      const absl::Status s = TimedApply(*ws, c);
       const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
       iteration_ns += ns;
       all_ns.push_back(ns);
@@ -953,8 +972,8 @@ void BM_ApplyMix(benchmark::State& state) {
       if ((i & 255) == 255 || i + 1 == plan->stream.size()) {
         // Untimed, and taken out of the loop's CPU time too.
         const double side0 = ThreadCpuNs();
-        sink.Tally(**ws, &message_kinds);
-        sink.AckAll(**ws);
+        sink.Tally(*ws, &message_kinds);
+        sink.AckAll(*ws);
         loop_cpu_ns -= ThreadCpuNs() - side0;
       }
     }
@@ -968,14 +987,14 @@ void BM_ApplyMix(benchmark::State& state) {
       // read of a slack runs that deferred backward pass (docs/scheduling.md).
       const Clock::time_point r0 = Clock::now();
       absl::StatusOr<handoff::MilestoneSchedule> row =
-          (*ws)->portfolio().ScheduleOf(handoff::MilestoneId(MilestoneIdText(0, 0)));
+          ws->portfolio().ScheduleOf(handoff::MilestoneId(MilestoneIdText(0, 0)));
       late_dates_ns += std::chrono::duration<double, std::nano>(Clock::now() - r0).count();
       if (!row.ok()) {
         state.SkipWithError(std::string(row.status().ToString()).c_str());
         return;
       }
     }
-    ws->reset();  // the teardown is not part of the stream
+    ws.reset();  // the teardown is not part of the stream
     state.ResumeTiming();
   }
   if (all_ns.empty()) return;
@@ -1062,6 +1081,67 @@ BENCHMARK(BM_ApplyMix)
     // the same), whose milestone state stays in cache; the gap between the two rows is what
     // the size of the state costs.
     ->Args({500, 1'000'000})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The same stream in batches of `batch` commands, alternately through Workspace::ApplyBatch
+// and through a loop of Apply calls, on one workspace: each path gets every other batch, so
+// both see the same state and the same spells of a noisy host, and their ratio is the batch's
+// gain (one clock read a batch: no per-command latencies).
+void BM_ApplyMixBatch(benchmark::State& state) {
+  const size_t projects = static_cast<size_t>(state.range(0));
+  const size_t commands = static_cast<size_t>(state.range(1));
+  const size_t batch = static_cast<size_t>(state.range(2));
+  const handoff::PortfolioSpec spec = handoff_bench::GeneratePortfolio(projects);
+  std::optional<MixPlan> plan;
+  uint64_t messages = 0, rejected = 0, warmup_rejected = 0;
+  double ns[2] = {0, 0};  // [loop of Apply, ApplyBatch]
+  size_t applied[2] = {0, 0};
+  for (auto _ : state) {
+    CountingSink sink;
+    std::unique_ptr<handoff::Workspace> ws =
+        PrepareMix(state, spec, commands, &plan, &sink, &warmup_rejected);
+    if (ws == nullptr) return;
+    double iteration_ns = 0;
+    const absl::Span<const Command> stream(plan->stream);
+    for (size_t i = 0; i < stream.size(); i += batch) {
+      const absl::Span<const Command> part = stream.subspan(i, batch);
+      const int path = static_cast<int>((i / batch) & 1);
+      std::vector<absl::Status> statuses;
+      const Clock::time_point t0 = Clock::now();
+      if (path == 1) {
+        statuses = ws->ApplyBatch(part);
+      } else {
+        statuses.reserve(part.size());
+        for (const Command& c : part) statuses.push_back(ws->Apply(c));
+      }
+      const double part_ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+      iteration_ns += part_ns;
+      ns[path] += part_ns;
+      applied[path] += part.size();
+      for (const absl::Status& st : statuses) rejected += st.ok() ? 0 : 1;
+      if (((i + part.size()) & 255) == 0 || i + part.size() == stream.size()) sink.AckAll(*ws);
+    }
+    messages += sink.messages;
+    state.SetIterationTime(iteration_ns * 1e-9);
+    state.PauseTiming();
+    ws.reset();
+    state.ResumeTiming();
+  }
+  const double loop_rate = static_cast<double>(applied[0]) / (ns[0] * 1e-9);
+  const double batch_rate = static_cast<double>(applied[1]) / (ns[1] * 1e-9);
+  state.counters["apply_loop_commands_per_s"] = loop_rate;
+  state.counters["apply_batch_commands_per_s"] = batch_rate;
+  state.counters["batch_gain"] = batch_rate / loop_rate;
+  state.counters["messages_per_cmd"] =
+      static_cast<double>(messages) / static_cast<double>(applied[0] + applied[1]);
+  state.counters["rejected"] = static_cast<double>(rejected + warmup_rejected);
+}
+BENCHMARK(BM_ApplyMixBatch)
+    ->ArgNames({"projects", "commands", "batch"})
+    ->Args({10'000, 1'000'000, 64})
+    ->Args({500, 1'000'000, 64})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

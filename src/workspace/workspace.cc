@@ -5,6 +5,7 @@
 #include <cassert>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/cord.h"
@@ -87,12 +88,79 @@ struct Cause {
   uint32_t account = kNobody;    // the account the cause belongs to
 };
 
+// Cache warming (hints: they change nothing). A command's ids are looked up in two steps: the
+// index slots they hash to (PrefetchSlots); then, the slots having arrived, the records of the
+// ordinals the slots name (IdIndex::Candidate), with what a progress report reads about its
+// milestone (PrefetchRecords). Apply takes the first step on its own command, so that its
+// lookups' misses overlap with one another; ApplyBatch takes the first step two commands
+// ahead and the second one command ahead, so that a command's misses overlap with the work of
+// the command before it.
+enum class IdTable { kFeedback, kProject, kMilestone, kRisk };
+template <typename F>
+void VisitIds(const Command& c, F&& f) {
+  std::visit(
+      [&](const auto& p) {
+        using P = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<P, LogFeedback>) f(IdTable::kFeedback, p.id.value());
+        if constexpr (requires { p.feedback.value(); }) f(IdTable::kFeedback, p.feedback.value());
+        if constexpr (requires { p.project.value(); }) f(IdTable::kProject, p.project.value());
+        if constexpr (requires { p.milestone.value(); }) {
+          f(IdTable::kMilestone, p.milestone.value());
+        }
+        if constexpr (requires { p.risk.value(); }) f(IdTable::kRisk, p.risk.value());
+      },
+      c.payload);
+}
+const IdIndex& IndexOf(const WorkspaceState& s, IdTable t) {
+  switch (t) {
+    case IdTable::kFeedback:
+      return s.feedback_index;
+    case IdTable::kProject:
+      return s.project_index;
+    case IdTable::kMilestone:
+      return s.milestone_index;
+    case IdTable::kRisk:
+      break;
+  }
+  return s.risk_index;
+}
+void PrefetchSlots(const WorkspaceState& s, const Command& c) {
+  VisitIds(c, [&](IdTable t, const std::string& id) {
+    if (!id.empty()) IndexOf(s, t).Prefetch(IdIndex::HashOf(id));
+  });
+}
+void PrefetchRecords(const WorkspaceState& s, const Command& c) {
+  const bool report = std::holds_alternative<UpdateMilestone>(c.payload);
+  VisitIds(c, [&](IdTable t, const std::string& id) {
+    if (id.empty()) return;
+    const uint32_t i = IndexOf(s, t).Candidate(IdIndex::HashOf(id));
+    switch (t) {
+      case IdTable::kFeedback:
+        if (i < s.feedback.size()) internal::PrefetchObject(s.feedback[i]);
+        break;
+      case IdTable::kProject:
+        if (i < s.projects.size()) internal::PrefetchObject(s.projects[i]);
+        break;
+      case IdTable::kMilestone:
+        if (i < s.milestones.size()) {
+          internal::PrefetchObject(s.milestones[i]);
+          if (report) internal::PortfolioAccess::PrefetchProgress(*s.portfolio, i);
+        }
+        break;
+      case IdTable::kRisk:
+        if (i < s.risks.size()) internal::PrefetchObject(s.risks[i]);
+        break;
+    }
+  });
+}
+
 // One Apply: validation has passed when Begin() is called; everything after may mutate.
 class Run {
  public:
   // The messages the command delivers are appended to `delivered` when there are sinks.
-  Run(WorkspaceState& s, const Command& c, DeliveredList* delivered)
-      : s_(s), c_(c), delivered_(s.sinks ? delivered : nullptr) {}
+  // `prefetched`: the index slots of the command's ids were fetched already (PrefetchSlots).
+  Run(WorkspaceState& s, const Command& c, DeliveredList* delivered, bool prefetched = false)
+      : s_(s), c_(c), delivered_(s.sinks ? delivered : nullptr), prefetched_(prefetched) {}
 
   absl::Status Execute();
 
@@ -157,19 +225,6 @@ class Run {
   absl::Status RequireAeSide(const FeedbackRec& f) const {
     if (IsAe(f.project)) return absl::OkStatus();
     return Denied("feedback", f.id, "only the AE of the project's account may");
-  }
-  // Fetches the index slots of the ids a command names, so that their cache misses overlap with
-  // one another and with the work before the lookups (a hint: changes nothing).
-  template <typename P>
-  void PrefetchIds(const P& p) const {
-    auto fetch = [](const IdIndex& index, const std::string& id) {
-      if (!id.empty()) index.Prefetch(IdIndex::HashOf(id));
-    };
-    if constexpr (std::is_same_v<P, LogFeedback>) fetch(s_.feedback_index, p.id.value());
-    if constexpr (requires { p.feedback.value(); }) fetch(s_.feedback_index, p.feedback.value());
-    if constexpr (requires { p.project.value(); }) fetch(s_.project_index, p.project.value());
-    if constexpr (requires { p.milestone.value(); }) fetch(s_.milestone_index, p.milestone.value());
-    if constexpr (requires { p.risk.value(); }) fetch(s_.risk_index, p.risk.value());
   }
   absl::StatusOr<uint32_t> FindFeedback(const FeedbackId& id) const {
     return Find(s_.feedback_index, s_.feedback, "feedback", id.value(), "feedback");
@@ -307,6 +362,7 @@ class Run {
   const Command& c_;
   uint32_t actor_ = kNobody;
   DeliveredList* const delivered_;
+  const bool prefetched_;
   absl::InlinedVector<uint32_t, 8> touched_projects_;  // sorted and deduplicated by End()
   // Notes that `project`'s health may have changed. A re-forecast notes the project of every
   // milestone it moved, mostly runs of one project: a repeat of the last is not stored again.
@@ -331,7 +387,7 @@ absl::Status Run::Execute() {
                          " is earlier than the last applied ", FormatInstant(*s_.last, s_.zone))),
                      "at");
   }
-  std::visit([this](const auto& p) { PrefetchIds(p); }, c_.payload);
+  if (!prefetched_) PrefetchSlots(s_, c_);
   actor_ = s_.person_index.FindIn(s_.people, c_.by.value());
   if (actor_ == IdIndex::kNone) {
     return WithField(absl::NotFoundError(Cat(Prefix(), "by: person \"", c_.by, "\": unknown id")),
@@ -1455,21 +1511,61 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
   return std::unique_ptr<Workspace>(new Workspace(std::move(s)));
 }
 
+namespace {
+
+// One command under the workspace's lock: applied (its deliveries appended to `delivered` when
+// there are sinks), then journaled. `prefetched`: its index slots were fetched already.
+absl::Status ApplyLocked(WorkspaceState& s, const Command& command, DeliveredList* delivered,
+                         bool prefetched = false) {
+  Run run(s, command, delivered, prefetched);
+  HANDOFF_RETURN_IF_ERROR(run.Execute());
+  if (s.journal) return s.journal->Append(command);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status Workspace::Apply(const Command& command) {
-  absl::Status journaled;
+  absl::Status status;
   DeliveredList delivered;
   std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
-    Run run(*state_, command, &delivered);
-    HANDOFF_RETURN_IF_ERROR(run.Execute());
+    status = ApplyLocked(*state_, command, &delivered);
     if (!delivered.empty()) sinks = state_->sinks;
-    if (state_->journal) journaled = state_->journal->Append(command);
   }
   for (const MessagePtr& m : delivered) {
     for (const auto& sink : *sinks) sink(*m);
   }
-  return journaled;
+  return status;
+}
+
+std::vector<absl::Status> Workspace::ApplyBatch(absl::Span<const Command> commands) {
+  std::vector<absl::Status> statuses(commands.size());
+  DeliveredList delivered;
+  std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    WorkspaceState& s = *state_;
+    // The lookahead (see PrefetchSlots): a command's index slots two commands ahead, its
+    // records one command ahead. A command takes about a microsecond, a cache miss over the
+    // large tables a few hundred nanoseconds. A third step (the records' projects and links, one
+    // command ahead) measured slower.
+    const size_t n = commands.size();
+    if (n > 0) PrefetchSlots(s, commands[0]);
+    if (n > 1) PrefetchSlots(s, commands[1]);
+    if (n > 0) PrefetchRecords(s, commands[0]);
+    for (size_t i = 0; i < n; ++i) {
+      if (i + 2 < n) PrefetchSlots(s, commands[i + 2]);
+      if (i + 1 < n) PrefetchRecords(s, commands[i + 1]);
+      statuses[i] = ApplyLocked(s, commands[i], &delivered, /*prefetched=*/true);
+    }
+    if (!delivered.empty()) sinks = s.sinks;
+  }
+  for (const MessagePtr& m : delivered) {
+    for (const auto& sink : *sinks) sink(*m);
+  }
+  return statuses;
 }
 
 void Workspace::AttachJournal(std::shared_ptr<Journal> journal) {

@@ -909,10 +909,10 @@ absl::Status Portfolio::SetBaseline(const ProjectId& project) {
 
 absl::StatusOr<ScheduleDelta> Portfolio::RescheduleAll() {
   PortfolioState& s = *state_;
-  std::vector<int32_t> es = s.es, ef = s.ef, lf = s.lf;
+  internal::LargeVector<int32_t> es = s.es, ef = s.ef, lf = s.lf;
   std::vector<int32_t> ends;
   for (const ProjectRec& p : s.projects) ends.push_back(p.end_i);
-  std::vector<uint32_t> old_order = s.topo_order;
+  internal::LargeVector<uint32_t> old_order = s.topo_order;
   std::vector<int32_t> start_days(s.milestones.size()), finish_days(s.milestones.size());
   for (uint32_t m = 0; m < s.milestones.size(); ++m) {
     start_days[m] = s.StartDay(m);
@@ -1211,7 +1211,7 @@ void RevertChange(PortfolioState& s, const ResolvedChange& rc,
   std::vector<uint32_t>& members = s.projects[rc.project].milestones;
   members.resize(members.size() - (n - first_new));
   s.milestones.resize(first_new);
-  for (std::vector<int32_t>* values :
+  for (internal::LargeVector<int32_t>* values :
        {&s.es, &s.ef, &s.lf, &s.baseline_start, &s.baseline_finish}) {
     values->resize(first_new);
   }
@@ -1291,7 +1291,7 @@ absl::StatusOr<ScheduleDelta> PortfolioAccess::ApplyChange(Portfolio& portfolio,
     s.topo_pos.push_back(static_cast<uint32_t>(s.topo_order.size()));
     s.topo_order.push_back(ordinal);
   }
-  for (std::vector<int32_t>* values :
+  for (internal::LargeVector<int32_t>* values :
        {&s.es, &s.ef, &s.lf, &s.baseline_start, &s.baseline_finish}) {
     values->resize(n, 0);
   }

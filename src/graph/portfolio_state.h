@@ -19,6 +19,7 @@
 #include "handoff/calendar.h"
 #include "handoff/model.h"
 #include "handoff/portfolio.h"
+#include "src/internal/large_alloc.h"
 #include "src/internal/marks.h"
 
 namespace handoff::internal {
@@ -111,7 +112,7 @@ struct MilestoneRec {
 template <typename Rec>
 class IdSet {
  public:
-  explicit IdSet(const std::vector<Rec>* table) : set_(0, Hash{table}, Eq{table}) {}
+  explicit IdSet(const LargeVector<Rec>* table) : set_(0, Hash{table}, Eq{table}) {}
   // Returns the ordinal of `id`, or kNone.
   uint32_t Find(std::string_view id) const {
     auto it = set_.find(id);
@@ -126,13 +127,13 @@ class IdSet {
  private:
   struct Hash {
     using is_transparent = void;
-    const std::vector<Rec>* table;
+    const LargeVector<Rec>* table;
     size_t operator()(uint32_t i) const { return absl::Hash<std::string_view>{}((*table)[i].id); }
     size_t operator()(std::string_view s) const { return absl::Hash<std::string_view>{}(s); }
   };
   struct Eq {
     using is_transparent = void;
-    const std::vector<Rec>* table;
+    const LargeVector<Rec>* table;
     std::string_view Key(uint32_t i) const { return (*table)[i].id; }
     static std::string_view Key(std::string_view s) { return s; }
     template <typename A, typename B>
@@ -180,10 +181,10 @@ class PortfolioState {
   StringArena arena;
   std::unique_ptr<Graph> graph = std::make_unique<Graph>();
 
-  std::vector<PersonRec> people;
-  std::vector<AccountRec> accounts;
-  std::vector<ProjectRec> projects;
-  std::vector<MilestoneRec> milestones;
+  LargeVector<PersonRec> people;
+  LargeVector<AccountRec> accounts;
+  LargeVector<ProjectRec> projects;
+  LargeVector<MilestoneRec> milestones;
 
   // The one external-id index (ids are unique per kind).
   IdSet<PersonRec> people_index;
@@ -192,38 +193,42 @@ class PortfolioState {
   IdSet<MilestoneRec> milestone_index;
 
   // Per-milestone storage is reserved with room to grow (WithRoom): the first milestones a
-  // change adds do not relocate the arrays of a freshly built million-milestone portfolio.
+  // change adds do not relocate the arrays of a freshly built million-milestone portfolio. The
+  // tables a command reads at random are LargeVectors (src/internal/large_alloc.h): once large,
+  // they sit in huge pages, so those reads rarely miss the TLB as well as the cache.
   // Schedule, per milestone ordinal. Points encode START(k) = 2k and END(k) = 2k+1.
-  std::vector<int32_t> es, ef;  // earliest start and finish points
-  std::vector<int32_t> lf;      // latest finish, in working-time instants (LFi); current only
+  LargeVector<int32_t> es, ef;  // earliest start and finish points
+  LargeVector<int32_t> lf;      // latest finish, in working-time instants (LFi); current only
                                 // when `late` holds nothing (EnsureLateDates)
   // A topological order of milestones along active dependency edges, and each one's position.
-  std::vector<uint32_t> topo_order;
-  std::vector<uint32_t> topo_pos;
+  LargeVector<uint32_t> topo_order;
+  LargeVector<uint32_t> topo_pos;
 
   // A flat (CSR) copy of the active links, by milestone ordinal, for the full passes: they walk
   // every link, and contiguous arrays keep that walk in cache where the adjacency lists do not.
   // Link edits mark it stale; the next full pass rebuilds it from the graph.
   struct FlatLinks {
-    std::vector<uint32_t> pred_begin, succ_begin;  // size milestones + 1
-    std::vector<uint32_t> preds, succs;            // milestone ordinals
-    std::vector<int32_t> pred_lag, succ_lag;
+    LargeVector<uint32_t> pred_begin, succ_begin;  // size milestones + 1
+    LargeVector<uint32_t> preds, succs;            // milestone ordinals
+    LargeVector<int32_t> pred_lag, succ_lag;
   } flat;
   bool flat_stale = true;
   // The incremental passes read links from `flat` too, except for milestones whose links changed
   // since it was built (marked 1 here by every link edit, for both ends) and milestones added
   // since (ordinals past the end): those read the graph. Sized and cleared by each rebuild.
-  std::vector<uint8_t> flat_patched;
+  LargeVector<uint8_t> flat_patched;
 
   // Progress, per milestone ordinal (dense, one byte each) and per reported milestone.
-  std::vector<ForecastMode> mode;
-  std::vector<MilestoneStatus> status;
-  absl::flat_hash_map<uint32_t, ProgressRec> progress;
+  LargeVector<ForecastMode> mode;
+  LargeVector<MilestoneStatus> status;
+  absl::flat_hash_map<uint32_t, ProgressRec, absl::Hash<uint32_t>, std::equal_to<uint32_t>,
+                      LargeAllocator<std::pair<const uint32_t, ProgressRec>>>
+      progress;
   // The as-of date and its floor point START(idx(A)) (0 before the first SetAsOf).
   std::optional<Date> as_of;
   int32_t floor = 0;
   // The baseline, per milestone ordinal: start and finish working days.
-  std::vector<int32_t> baseline_start, baseline_finish;
+  LargeVector<int32_t> baseline_start, baseline_finish;
 
   // The milestones the as-of floor may reach next: every milestone not done whose floor key
   // (FloorKey) is below `threshold` has an entry (key, ordinal) in `heap`, a min-heap. Entries
@@ -238,9 +243,9 @@ class PortfolioState {
   } as_of_index;
 
   // Scratch for incremental passes (generation-stamped so they never need clearing).
-  std::vector<uint32_t> stamp;  // visited / queued marks, one generation per traversal
+  LargeVector<uint32_t> stamp;  // visited / queued marks, one generation per traversal
   uint32_t generation = 0;
-  std::vector<uint32_t> touched;  // recorded in the undo log, one generation per change
+  LargeVector<uint32_t> touched;  // recorded in the undo log, one generation per change
   uint32_t change_generation = 0;
   std::vector<UndoEntry> undo;
   // The ordinals of the last change's ScheduleDelta::moved (the library's own callers read it

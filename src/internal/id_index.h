@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "src/internal/fast_hash.h"
+#include "src/internal/large_alloc.h"
 #include "src/internal/prefetch.h"
 
 namespace handoff::internal {
@@ -117,7 +118,7 @@ class IdIndex {
     slots_[i] = (static_cast<uint64_t>(hash) << 32) | (static_cast<uint64_t>(ordinal) + 1);
   }
   void Rehash(size_t slots) {
-    std::vector<uint64_t> old;
+    LargeVector<uint64_t> old;
     old.swap(slots_);
     slots_.assign(slots, kEmpty);
     mask_ = slots - 1;
@@ -128,7 +129,7 @@ class IdIndex {
     }
   }
 
-  std::vector<uint64_t> slots_;  // a power of two of them, at most half used
+  LargeVector<uint64_t> slots_;  // a power of two of them, at most half used
   size_t mask_ = 0;
   size_t size_ = 0;
 };

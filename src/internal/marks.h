@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "src/internal/large_alloc.h"
+
 namespace handoff::internal {
 
 // A capacity for `n` values per item of a large table, with room for an eighth more (at least
@@ -53,7 +55,7 @@ class Marks {
   }
 
  private:
-  std::vector<uint32_t> stamp_;
+  LargeVector<uint32_t> stamp_;
   uint32_t generation_ = 0;
 };
 

@@ -229,7 +229,8 @@ std::vector<uint32_t> ComputeTopoOrder(PortfolioState& s) {
   const size_t n = s.milestones.size();
   std::vector<uint32_t> indegree(n);
   for (uint32_t m = 0; m < n; ++m) indegree[m] = f.pred_begin[m + 1] - f.pred_begin[m];
-  std::vector<uint32_t> order, stack;
+  LargeVector<uint32_t> order;
+  std::vector<uint32_t> stack;
   ReserveWithRoom(order, n);
   // A stack rather than a queue: a milestone's successors follow it closely, so the passes
   // that walk this order touch one project's data at a time.
@@ -274,7 +275,7 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
   RefreshFlatLinks(s);
   const PortfolioState::FlatLinks& f = s.flat;
   const size_t n = s.milestones.size();
-  for (std::vector<int32_t>* values : {&s.es, &s.ef, &s.lf}) ResizeWithRoom(*values, n);
+  for (LargeVector<int32_t>* values : {&s.es, &s.ef, &s.lf}) ResizeWithRoom(*values, n);
   ResizeWithRoom(s.mode, n, ForecastMode::kPlan);
   ResizeWithRoom(s.status, n, MilestoneStatus::kNotStarted);
   // Every key is at or above the floor after a full pass: the as-of index starts empty.

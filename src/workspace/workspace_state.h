@@ -18,6 +18,7 @@
 #include "handoff/sla.h"
 #include "handoff/workspace.h"
 #include "src/internal/id_index.h"
+#include "src/internal/large_alloc.h"
 #include "src/internal/marks.h"
 #include "src/internal/stable_vector.h"
 #include "src/routing/block_pool.h"
@@ -164,7 +165,7 @@ class WorkspaceState {
   std::vector<PersonInfo> people;
   std::vector<AccountInfo> accounts;
   std::vector<ProjectInfo> projects;
-  std::vector<MilestoneInfo> milestones;
+  LargeVector<MilestoneInfo> milestones;  // in huge pages once large (LargeVector)
   // Ids to ordinals in the tables above and below (IdIndex::FindIn(table, id)).
   IdIndex person_index, account_index, project_index, milestone_index, risk_index, feedback_index,
       opportunity_index;

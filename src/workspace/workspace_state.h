@@ -164,7 +164,7 @@ class WorkspaceState {
 
   std::vector<PersonInfo> people;
   std::vector<AccountInfo> accounts;
-  std::vector<ProjectInfo> projects;
+  LargeVector<ProjectInfo> projects;      // read by nearly every command: in huge pages
   LargeVector<MilestoneInfo> milestones;  // in huge pages once large (LargeVector)
   // Ids to ordinals in the tables above and below (IdIndex::FindIn(table, id)).
   IdIndex person_index, account_index, project_index, milestone_index, risk_index, feedback_index,

@@ -32,8 +32,9 @@
 //       The same stream in batches of B commands on one workspace, every other batch through
 //       Workspace::ApplyBatch and the others through a loop of Apply calls, so both paths see the
 //       same state and the same spells of a noisy host. Counters: apply_batch_commands_per_s,
-//       apply_loop_commands_per_s (wall time of the calls, one clock read a batch) and their
-//       ratio batch_gain.
+//       apply_loop_commands_per_s (wall time of the calls, one clock read a batch: the
+//       throughput of Apply as a host loops over it, without BM_ApplyMix's per-call timing) and
+//       their ratio batch_gain.
 //   BM_TickOverOpenClocks/projects:P/items:N/mixed:M
 //       One Tick over N feedback items logged 09:00-10:00 on 2027-01-05 by the AEs (2N open SLA
 //       clocks) at 12:59, rebuilt untimed per iteration. mixed:1: the generator's mix of kinds

@@ -1523,27 +1523,32 @@ absl::Status ApplyLocked(WorkspaceState& s, const Command& command, DeliveredLis
   return absl::OkStatus();
 }
 
+// Hands what a command or batch delivered to the sinks, in delivery order (outside the lock).
+void CallSinks(const DeliveredList& delivered, const internal::SinkList& sinks) {
+  for (const MessagePtr& m : delivered) {
+    for (const auto& sink : *sinks) sink(*m);
+  }
+}
+
 }  // namespace
 
 absl::Status Workspace::Apply(const Command& command) {
   absl::Status status;
   DeliveredList delivered;
-  std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
+  internal::SinkList sinks;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     status = ApplyLocked(*state_, command, &delivered);
     if (!delivered.empty()) sinks = state_->sinks;
   }
-  for (const MessagePtr& m : delivered) {
-    for (const auto& sink : *sinks) sink(*m);
-  }
+  CallSinks(delivered, sinks);
   return status;
 }
 
 std::vector<absl::Status> Workspace::ApplyBatch(absl::Span<const Command> commands) {
   std::vector<absl::Status> statuses(commands.size());
   DeliveredList delivered;
-  std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
+  internal::SinkList sinks;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     WorkspaceState& s = *state_;
@@ -1562,9 +1567,7 @@ std::vector<absl::Status> Workspace::ApplyBatch(absl::Span<const Command> comman
     }
     if (!delivered.empty()) sinks = s.sinks;
   }
-  for (const MessagePtr& m : delivered) {
-    for (const auto& sink : *sinks) sink(*m);
-  }
+  CallSinks(delivered, sinks);
   return statuses;
 }
 

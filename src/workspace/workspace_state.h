@@ -150,6 +150,9 @@ inline uint64_t IdPrefix(const std::string& id) {
   return v;
 }
 
+// The host's sinks, copied on write (Workspace::AddSink).
+using SinkList = std::shared_ptr<const std::vector<std::function<void(const Message&)>>>;
+
 class WorkspaceState {
  public:
   mutable std::mutex mu;
@@ -186,7 +189,7 @@ class WorkspaceState {
   std::optional<Date> as_of;
   Instant next_day_start{INT64_MIN};  // first instant of the local day after `as_of`
   // Copied on write, so Apply hands the sinks to the caller's thread without copying them.
-  std::shared_ptr<const std::vector<std::function<void(const Message&)>>> sinks;
+  SinkList sinks;
   std::shared_ptr<Journal> journal;
 
   // Recorded for the KPIs.

@@ -158,9 +158,10 @@ void PrefetchRecords(const WorkspaceState& s, const Command& c) {
 class Run {
  public:
   // The messages the command delivers are appended to `delivered` when there are sinks.
-  // `prefetched`: the index slots of the command's ids were fetched already (PrefetchSlots).
-  Run(WorkspaceState& s, const Command& c, DeliveredList* delivered, bool prefetched = false)
-      : s_(s), c_(c), delivered_(s.sinks ? delivered : nullptr), prefetched_(prefetched) {}
+  // `looked_ahead`: ApplyBatch fetched the command's index slots and records already
+  // (PrefetchSlots, PrefetchRecords).
+  Run(WorkspaceState& s, const Command& c, DeliveredList* delivered, bool looked_ahead = false)
+      : s_(s), c_(c), delivered_(s.sinks ? delivered : nullptr), looked_ahead_(looked_ahead) {}
 
   absl::Status Execute();
 
@@ -362,7 +363,7 @@ class Run {
   const Command& c_;
   uint32_t actor_ = kNobody;
   DeliveredList* const delivered_;
-  const bool prefetched_;
+  const bool looked_ahead_;
   absl::InlinedVector<uint32_t, 8> touched_projects_;  // sorted and deduplicated by End()
   // Notes that `project`'s health may have changed. A re-forecast notes the project of every
   // milestone it moved, mostly runs of one project: a repeat of the last is not stored again.
@@ -387,7 +388,7 @@ absl::Status Run::Execute() {
                          " is earlier than the last applied ", FormatInstant(*s_.last, s_.zone))),
                      "at");
   }
-  if (!prefetched_) PrefetchSlots(s_, c_);
+  if (!looked_ahead_) PrefetchSlots(s_, c_);
   actor_ = s_.person_index.FindIn(s_.people, c_.by.value());
   if (actor_ == IdIndex::kNone) {
     return WithField(absl::NotFoundError(Cat(Prefix(), "by: person \"", c_.by, "\": unknown id")),
@@ -1034,15 +1035,21 @@ absl::Status Run::Do(const SetFeedbackState& p) {
 
 absl::Status Run::Do(const UpdateMilestone& p) {
   // What the report reads about its milestone is fetched as soon as the index names a likely
-  // ordinal, together with the record the lookup compares the id in (a cache miss less in a row).
+  // ordinal, together with the record the lookup compares the id in (a cache miss less in a row);
+  // ApplyBatch fetched it a command ahead.
   const uint32_t hash = IdIndex::HashOf(p.milestone.value());
-  const uint32_t likely = s_.milestone_index.Candidate(hash);
-  if (likely < s_.milestones.size()) {
-    internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, likely);
+  uint32_t likely = IdIndex::kNone;
+  if (!looked_ahead_) {
+    likely = s_.milestone_index.Candidate(hash);
+    if (likely < s_.milestones.size()) {
+      internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, likely);
+    }
   }
   HANDOFF_ASSIGN_OR_RETURN(uint32_t mi_index, Find(s_.milestone_index, s_.milestones, "milestone",
                                                    p.milestone.value(), "milestone", hash));
-  if (mi_index != likely) internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
+  if (!looked_ahead_ && mi_index != likely) {
+    internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
+  }
   MilestoneInfo& mi = s_.milestones[mi_index];
   __builtin_prefetch(&s_.projects[mi.project]);
   HANDOFF_RETURN_IF_ERROR(RequirePm(mi.project));
@@ -1514,10 +1521,10 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
 namespace {
 
 // One command under the workspace's lock: applied (its deliveries appended to `delivered` when
-// there are sinks), then journaled. `prefetched`: its index slots were fetched already.
+// there are sinks), then journaled. `looked_ahead`: as for Run.
 absl::Status ApplyLocked(WorkspaceState& s, const Command& command, DeliveredList* delivered,
-                         bool prefetched = false) {
-  Run run(s, command, delivered, prefetched);
+                         bool looked_ahead = false) {
+  Run run(s, command, delivered, looked_ahead);
   HANDOFF_RETURN_IF_ERROR(run.Execute());
   if (s.journal) return s.journal->Append(command);
   return absl::OkStatus();
@@ -1563,7 +1570,7 @@ std::vector<absl::Status> Workspace::ApplyBatch(absl::Span<const Command> comman
     for (size_t i = 0; i < n; ++i) {
       if (i + 2 < n) PrefetchSlots(s, commands[i + 2]);
       if (i + 1 < n) PrefetchRecords(s, commands[i + 1]);
-      statuses[i] = ApplyLocked(s, commands[i], &delivered, /*prefetched=*/true);
+      statuses[i] = ApplyLocked(s, commands[i], &delivered, /*looked_ahead=*/true);
     }
     if (!delivered.empty()) sinks = s.sinks;
   }

@@ -133,6 +133,9 @@ class WorkingCalendar {
   int64_t OriginDayAt(int32_t k) const;
   // PositionOfEpochDay by the weekly pattern and a search of the holidays.
   DayPosition ComputePosition(int64_t origin_day) const;
+  // The same, looked up in the table near the holidays (computed elsewhere): what IndexOf,
+  // IsWorkingDay and PositionOfEpochDay answer with.
+  DayPosition PositionOfOriginDay(int64_t origin_day) const;
 
   CalendarSpec spec_;
   std::array<bool, 7> working_{};          // by Weekday

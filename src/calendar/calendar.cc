@@ -14,8 +14,16 @@ constexpr std::array<std::string_view, 7> kWeekdayNames = {"Mon", "Tue", "Wed", 
 // 1900-01-01 is a Monday: ordinals start there, so every supported date has a non-negative one.
 const Date kOrigin(1900, 1, 1);
 const Date kMaxDate(9999, 12, 31);
+const int64_t kOriginDayNumber = kOrigin.day_number();
 
-int64_t DayNumber(Date date) { return (date - kOrigin).days(); }
+// Days from the origin. A valid date's day number is its Julian day count, so the difference of
+// two counts; the special values (not_a_date_time, the infinities) keep Boost's arithmetic.
+int64_t DayNumber(Date date) {
+  if (!date.is_special()) [[likely]] {
+    return static_cast<int64_t>(date.day_number()) - kOriginDayNumber;
+  }
+  return (date - kOrigin).days();
+}
 
 bool ParseDigits(std::string_view text, int* out) {
   int value = 0;
@@ -197,7 +205,7 @@ int64_t WorkingCalendar::WeekdayOrdinal(Date date) const {
 }
 
 bool WorkingCalendar::IsWorkingDay(Date date) const {
-  return ComputePosition(DayNumber(date)).working;
+  return PositionOfOriginDay(DayNumber(date)).working;
 }
 
 namespace {
@@ -206,7 +214,10 @@ const int64_t kEpochFromOrigin = DayNumber(Date(1970, 1, 1));
 }  // namespace
 
 WorkingCalendar::DayPosition WorkingCalendar::PositionOfEpochDay(int64_t epoch_day) const {
-  const int64_t n = epoch_day + kEpochFromOrigin;  // >= 0 for supported dates
+  return PositionOfOriginDay(epoch_day + kEpochFromOrigin);  // >= 0 for supported dates
+}
+
+WorkingCalendar::DayPosition WorkingCalendar::PositionOfOriginDay(int64_t n) const {
   const uint64_t at = static_cast<uint64_t>(n - positions_base_);
   if (at < positions_.size()) return positions_[at];
   return ComputePosition(n);
@@ -229,7 +240,9 @@ int64_t WorkingCalendar::EpochDayAt(int32_t k) const {
   return OriginDayAt(k) - kEpochFromOrigin;
 }
 
-int32_t WorkingCalendar::IndexOf(Date date) const { return ComputePosition(DayNumber(date)).index; }
+int32_t WorkingCalendar::IndexOf(Date date) const {
+  return PositionOfOriginDay(DayNumber(date)).index;
+}
 
 Date WorkingCalendar::DayAt(int32_t k) const {
   return kOrigin + boost::gregorian::days(OriginDayAt(k));

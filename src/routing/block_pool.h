@@ -16,10 +16,11 @@
 
 namespace handoff::internal {
 
-// A lock for the pool's few-instruction critical sections: one atomic exchange to take and a
-// store to release, where std::mutex costs two calls into pthreads (~60 instructions a pair,
-// and a message takes two pairs: its block and its release). A waiter spins briefly, then
-// yields, so a holder preempted by the scheduler is not spun against for a whole time slice.
+// A lock for the pool's short critical sections (pop or push a free block; a new chunk once
+// every 256 blocks): one atomic exchange to take and a store to release, where std::mutex costs
+// two calls into pthreads (~60 instructions a pair, and a message takes two pairs: its block and
+// its release). A waiter spins briefly, then yields, so a holder preempted by the scheduler is
+// not spun against for a whole time slice.
 class SpinLock {
  public:
   void lock() {

@@ -75,7 +75,6 @@
 #include <new>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -260,24 +259,17 @@ struct CountingSink {
       if (!pending.empty()) f(person, pending);
     }
   }
-  // Counts the pending (unacknowledged) messages by kind.
-  void Tally(const handoff::Workspace& ws, std::map<std::string, uint64_t>* by_kind) const {
-    ForEachInbox(ws, [&](const PersonId&, const std::vector<handoff::Message>& pending) {
-      for (const handoff::Message& m : pending) ++(*by_kind)[m.kind];
-    });
-  }
-  // Tally and AckAll in one read of the inboxes.
-  void TallyAndAck(handoff::Workspace& ws, std::map<std::string, uint64_t>* by_kind) const {
+  // One read of the inboxes: counts the pending (unacknowledged) messages by kind into
+  // `by_kind` when it is not null, and acknowledges them when `ack`.
+  void Sweep(handoff::Workspace& ws, std::map<std::string, uint64_t>* by_kind, bool ack) const {
     ForEachInbox(ws, [&](const PersonId& person, const std::vector<handoff::Message>& pending) {
-      for (const handoff::Message& m : pending) ++(*by_kind)[m.kind];
-      ws.Ack(person, pending.back().seq).IgnoreError();
+      if (by_kind != nullptr) {
+        for (const handoff::Message& m : pending) ++(*by_kind)[m.kind];
+      }
+      if (ack) ws.Ack(person, pending.back().seq).IgnoreError();
     });
   }
-  void AckAll(handoff::Workspace& ws) const {
-    ForEachInbox(ws, [&](const PersonId& person, const std::vector<handoff::Message>& pending) {
-      ws.Ack(person, pending.back().seq).IgnoreError();
-    });
-  }
+  void AckAll(handoff::Workspace& ws) const { Sweep(ws, nullptr, /*ack=*/true); }
 };
 
 // Kind and priority mixes of logged feedback.
@@ -991,7 +983,7 @@ void BM_ApplyMix(benchmark::State& state) {
       if ((i & 255) == 255 || i + 1 == plan->stream.size()) {
         // Untimed, and taken out of the loop's CPU time too.
         const double side0 = ThreadCpuNs();
-        sink.TallyAndAck(*ws, &message_kinds);
+        sink.Sweep(*ws, &message_kinds, /*ack=*/true);
         loop_cpu_ns -= ThreadCpuNs() - side0;
       }
     }
@@ -1243,7 +1235,7 @@ void BM_TickOverOpenClocks(benchmark::State& state) {
     messages = sink.messages;
     state.PauseTiming();
     by_kind.clear();
-    sink.Tally(**ws, &by_kind);
+    sink.Sweep(**ws, &by_kind, /*ack=*/false);
     ws->reset();
     state.ResumeTiming();
   }

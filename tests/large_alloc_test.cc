@@ -1,6 +1,7 @@
 // LargeAllocator: large allocations are aligned to a huge page and advised MADV_HUGEPAGE (seen
 // in /proc/self/smaps as the VMA flag "hg"); small ones come from operator new; containers keep
-// their contents through growth, rebinding included (absl's hash map).
+// their contents through growth, rebinding included (absl's hash map), and over-aligned
+// records their alignment.
 #include "src/internal/large_alloc.h"
 
 #include <cstdint>
@@ -54,6 +55,20 @@ TEST(LargeAllocTest, SmallVectorsUseTheUsualHeap) {
   const std::string flags = VmFlagsOf(v.data());
   if (flags.empty()) GTEST_SKIP() << "no /proc/self/smaps";
   EXPECT_EQ(flags.find(" hg"), std::string::npos) << flags;
+}
+
+// Records aligned to a cache line keep their alignment, small (operator new with the alignment)
+// and large alike, through growth.
+TEST(LargeAllocTest, OverAlignedRecordsKeepTheirAlignment) {
+  struct alignas(64) Line {
+    uint64_t value = 0;
+  };
+  LargeVector<Line> v;
+  for (uint64_t i = 0; i < 100'000; ++i) {  // 6.4 MB at the end: small, then large
+    v.push_back(Line{i});
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(v.data()) % 64, 0u) << "at size " << v.size();
+  }
+  for (uint64_t i = 0; i < v.size(); ++i) ASSERT_EQ(v[i].value, i);
 }
 
 TEST(LargeAllocTest, RebindsForHashMaps) {

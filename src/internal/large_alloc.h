@@ -38,13 +38,18 @@ struct LargeAllocator {
     if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     const size_t bytes = n * sizeof(T);
     if (bytes >= kLargeBytes) return static_cast<T*>(AllocateLarge(bytes));
-    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+    static_assert(alignof(T) <= kHugePageBytes);
+    if constexpr (alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__) {  // e.g. cache-line records
+      return static_cast<T*>(::operator new (bytes, std::align_val_t{alignof(T)}));
+    }
     return static_cast<T*>(::operator new(bytes));
   }
   void deallocate(T* p, size_t n) noexcept {
     const size_t bytes = n * sizeof(T);
     if (bytes >= kLargeBytes) {
       FreeLarge(p, bytes);
+    } else if constexpr (alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
+      ::operator delete (p, std::align_val_t{alignof(T)});
     } else {
       ::operator delete(p);
     }

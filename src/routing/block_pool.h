@@ -1,8 +1,9 @@
-// Private: a thread-safe pool of equal-size memory blocks, and an allocator over it, for the
-// shared blocks of routed messages (std::allocate_shared<Message>). A workspace routes up to
-// hundreds of thousands of messages in one tick and frees them as they are acknowledged; reusing
-// blocks from a free list is several times cheaper than the general-purpose heap. Memory returns
-// to the system when the pool is destroyed (it keeps its high-water mark until then).
+// Private: a thread-safe pool of equal-size memory blocks, and an allocator over it, under the
+// message pool (src/routing/message_pool.h: its messages and their shared_ptr control blocks,
+// one block pool for each). A workspace routes up to hundreds of thousands of messages in one
+// tick and frees them as they are acknowledged; reusing blocks from a free list is several
+// times cheaper than the general-purpose heap. Memory returns to the system when the pool is
+// destroyed (it keeps its high-water mark until then).
 #ifndef HANDOFF_SRC_ROUTING_BLOCK_POOL_H_
 #define HANDOFF_SRC_ROUTING_BLOCK_POOL_H_
 

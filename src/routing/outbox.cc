@@ -34,7 +34,7 @@ bool SameContent(const Message& a, const Message& b) {
 
 }  // namespace
 
-Outbox::Outbox(std::vector<std::string> people, BlockPool* pool)
+Outbox::Outbox(std::vector<std::string> people, MessagePool* pool)
     : people_(std::move(people)), pool_(pool), inboxes_(people_.size()) {}
 
 void Outbox::SetDigest(uint32_t person, int64_t window_seconds) {
@@ -117,8 +117,7 @@ void Outbox::FireDigests(Instant t, const TimeZone& zone, DeliveredList* deliver
     }
     if (!found) return;
     Inbox& inbox = inboxes_[best];
-    auto digest = pool_ != nullptr ? std::allocate_shared<Message>(PoolAllocator<Message>(pool_))
-                                   : std::make_shared<Message>();
+    auto digest = pool_ != nullptr ? pool_->New() : std::make_shared<Message>();
     digest->at = *inbox.digest_due;
     digest->to = PersonId(people_[best]);
     digest->kind = "digest";

@@ -15,7 +15,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "handoff/message.h"
-#include "src/routing/block_pool.h"
+#include "src/routing/message_pool.h"
 
 namespace handoff::internal {
 
@@ -56,8 +56,8 @@ class MessageQueue {
 class Outbox {
  public:
   // `people` person ids by ordinal (their byte order orders digests of the same instant).
-  // Digest messages are allocated from `pool` (null: the global heap).
-  explicit Outbox(std::vector<std::string> people = {}, BlockPool* pool = nullptr);
+  // Digest messages come from `pool` (null: the global heap).
+  explicit Outbox(std::vector<std::string> people = {}, MessagePool* pool = nullptr);
 
   // Holds `person`'s non-SLA messages and delivers them as one `digest` message
   // `window_seconds` after the first held one.
@@ -106,7 +106,7 @@ class Outbox {
   void UpdateNextDigest();
 
   std::vector<std::string> people_;
-  BlockPool* pool_ = nullptr;
+  MessagePool* pool_ = nullptr;
   std::vector<Inbox> inboxes_;           // by person ordinal
   std::vector<uint32_t> digest_people_;  // people with a digest, by id
   uint64_t seq_ = 0;

@@ -284,7 +284,7 @@ class Run {
     }
     if (next + kRelatedAhead < batch.size()) {  // its record has arrived by now
       const FeedbackRec& f = s_.feedback[batch[next + kRelatedAhead].feedback];
-      __builtin_prefetch(&s_.projects[f.project]);
+      __builtin_prefetch(&s_.projects[f.project]);  // its first line: see ProjectInfo
       if (f.milestone != kNobody) __builtin_prefetch(&s_.milestones[f.milestone]);
       if (f.assignee != kNobody) __builtin_prefetch(&s_.people[f.assignee]);
     }
@@ -571,7 +571,7 @@ const Timer* Run::TopTimer() {
 
 std::shared_ptr<Message> Run::NewMessage(Instant at, uint32_t to, std::string_view kind,
                                          uint32_t project) const {
-  auto m = std::allocate_shared<Message>(internal::PoolAllocator<Message>(&s_.message_pool));
+  std::shared_ptr<Message> m = s_.message_pool.New();
   m->at = at;
   m->to = PersonId(s_.people[to].id);
   m->kind = kind;
@@ -1051,7 +1051,7 @@ absl::Status Run::Do(const UpdateMilestone& p) {
     internal::PortfolioAccess::PrefetchProgress(*s_.portfolio, mi_index);
   }
   MilestoneInfo& mi = s_.milestones[mi_index];
-  __builtin_prefetch(&s_.projects[mi.project]);
+  __builtin_prefetch(&s_.projects[mi.project]);  // its first line: see ProjectInfo
   HANDOFF_RETURN_IF_ERROR(RequirePm(mi.project));
   HANDOFF_RETURN_IF_ERROR(OpenProject(mi.project));
   Progress progress;

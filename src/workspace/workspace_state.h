@@ -21,7 +21,7 @@
 #include "src/internal/large_alloc.h"
 #include "src/internal/marks.h"
 #include "src/internal/stable_vector.h"
-#include "src/routing/block_pool.h"
+#include "src/routing/message_pool.h"
 #include "src/routing/outbox.h"
 #include "src/sla/clock.h"
 
@@ -38,22 +38,26 @@ struct AccountInfo {
   std::string tier;
   uint32_t ae = kNobody;
 };
-struct ProjectInfo {
+// What most commands on a project read (its id for their messages, its people, whether it is
+// closed, and the inputs and state of its health, which End recomputes after any command that
+// touched the project) comes first: the record's first cache line holds all of it but the
+// override's reason, which only an overridden health reads.
+struct alignas(64) ProjectInfo {
   std::string id;
   uint32_t account = kNobody;  // kNobody: no account
   uint32_t pm = kNobody;
-  bool closed = false;
-  std::vector<uint32_t> milestones;  // milestone ordinals
-  std::optional<Health> override_health;
-  std::string override_reason;
-  Health health = Health::kGreen;
-  std::string health_reason;     // the override reason the AE was last told (when overridden)
-  bool told_overridden = false;  // what the AE was last told
   int open_risks = 0, open_high_risks = 0;
   int open_breached_feedback = 0;
   // Milestones not done with a baseline slip of at least 1 and at least 5 working days (kept by
   // SetSlipStatus), so health needs no scan of the project.
   int slipping = 0, slipping_5 = 0;
+  bool closed : 1 = false;           // bit-fields, so that override_health fits the first line
+  bool told_overridden : 1 = false;  // what the AE was last told
+  Health health = Health::kGreen;
+  std::optional<Health> override_health;
+  std::string override_reason;
+  std::string health_reason;         // the override reason the AE was last told (when overridden)
+  std::vector<uint32_t> milestones;  // milestone ordinals
   // Recorded for the KPIs.
   int64_t cost_planned = 0, cost_actual = 0;
   std::vector<int32_t> csat_scores;
@@ -183,7 +187,7 @@ class WorkspaceState {
   std::vector<Timer> later_timers;  // scratch of Run::FireDue, kept for its capacity
   Marks milestone_marks;            // scratch for walks over the portfolio's milestones
 
-  BlockPool message_pool;  // before the outbox: it outlives every message
+  MessagePool message_pool;  // before the outbox: it outlives every message
   Outbox outbox;
   std::optional<Instant> last;
   std::optional<Date> as_of;

@@ -1,9 +1,9 @@
-// Private: a thread-safe pool of equal-size memory blocks, and an allocator over it, under the
-// message pool (src/routing/message_pool.h: its messages and their shared_ptr control blocks,
-// one block pool for each). A workspace routes up to hundreds of thousands of messages in one
-// tick and frees them as they are acknowledged; reusing blocks from a free list is several
-// times cheaper than the general-purpose heap. Memory returns to the system when the pool is
-// destroyed (it keeps its high-water mark until then).
+// Private: a thread-safe pool of equal-size memory blocks, under the message pool
+// (src/routing/message_pool.h: a block holds a message and its shared_ptr control block). A
+// workspace routes up to hundreds of thousands of messages in one tick and frees them as they
+// are acknowledged; reusing blocks from a free list is several times cheaper than the
+// general-purpose heap. Memory returns to the system when the pool is destroyed (it keeps its
+// high-water mark until then).
 #ifndef HANDOFF_SRC_ROUTING_BLOCK_POOL_H_
 #define HANDOFF_SRC_ROUTING_BLOCK_POOL_H_
 
@@ -107,36 +107,6 @@ class BlockPool {
   std::byte* bump_ = nullptr;
   std::byte* end_ = nullptr;
   std::vector<std::unique_ptr<std::byte[]>> chunks_;
-};
-
-// Allocates single objects from a BlockPool (which must outlive everything allocated).
-template <typename T>
-class PoolAllocator {
- public:
-  using value_type = T;
-  explicit PoolAllocator(BlockPool* pool) : pool_(pool) {}
-  template <typename U>
-  PoolAllocator(const PoolAllocator<U>& other) : pool_(other.pool()) {}  // NOLINT: rebinding
-
-  T* allocate(size_t n) {
-    if (n != 1 || alignof(T) > alignof(std::max_align_t)) return std::allocator<T>().allocate(n);
-    return static_cast<T*>(pool_->Allocate(sizeof(T)));
-  }
-  void deallocate(T* p, size_t n) {
-    if (n != 1 || alignof(T) > alignof(std::max_align_t)) {
-      std::allocator<T>().deallocate(p, n);
-      return;
-    }
-    pool_->Deallocate(p, sizeof(T));
-  }
-  BlockPool* pool() const { return pool_; }
-  template <typename U>
-  bool operator==(const PoolAllocator<U>& other) const {
-    return pool_ == other.pool();
-  }
-
- private:
-  BlockPool* pool_;
 };
 
 }  // namespace handoff::internal

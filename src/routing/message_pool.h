@@ -5,14 +5,16 @@
 // characters a std::string holds inline (`feedback_state_changed`, `forecast_changed`, ...)
 // no longer costs a heap allocation and a free per message, nor does constructing and
 // destroying the ~600-byte Message. The fields' strings are freed on release (their values are
-// built as new strings by the routing code anyway).
+// built as new strings by the routing code anyway). A message's shared_ptr control block lives
+// in the message's slot, on the cache line before it: handing a message out allocates nothing.
 //
 // Lifetime: the pool must outlive every message it handed out (a workspace declares it before
 // its outbox). Memory returns to the system when the pool is destroyed; until then it keeps its
-// high-water mark of messages, as the block pool under it keeps its blocks.
+// high-water mark of messages, as the block pool under its slots keeps its blocks.
 #ifndef HANDOFF_SRC_ROUTING_MESSAGE_POOL_H_
 #define HANDOFF_SRC_ROUTING_MESSAGE_POOL_H_
 
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -29,58 +31,88 @@ class MessagePool {
   MessagePool(const MessagePool&) = delete;
   MessagePool& operator=(const MessagePool&) = delete;
   ~MessagePool() {
-    for (Message* m : free_) m->~Message();  // their blocks go with `messages_`
+    for (Slot* slot : free_) slot->~Slot();  // their blocks go with `slots_`
   }
 
   // A message whose members are all empty, zero or unset, as a value-initialized Message.
   std::shared_ptr<Message> New() {
-    Message* m = nullptr;
+    Slot* slot = nullptr;
     {
       std::lock_guard<SpinLock> lock(mu_);
       if (!free_.empty()) {
-        m = free_.back();
+        slot = free_.back();
         free_.pop_back();
       }
     }
-    if (m == nullptr) m = new (messages_.Allocate(sizeof(Message))) Message();
-    // On a failed control-block allocation the deleter takes the message back.
-    return std::shared_ptr<Message>(m, Release{this}, PoolAllocator<Message>(&control_blocks_));
+    if (slot == nullptr) slot = new (slots_.Allocate(sizeof(Slot))) Slot();
+    // The control block goes in the slot, beside the message (no allocation, cannot throw).
+    return std::shared_ptr<Message>(&slot->message, Clear{}, SlotAllocator<Message>(slot, this));
   }
 
  private:
-  // The deleter of the pool's shared_ptrs: empties the message and keeps it.
-  struct Release {
-    MessagePool* pool;
+  static constexpr size_t kControlBytes = 64;
+  // A message and the room for its shared_ptr control block, on the cache line before it.
+  struct Slot {
+    alignas(std::max_align_t) unsigned char control[kControlBytes];
+    Message message;
+  };
+  // The shared_ptr's deleter: empties the message, keeping its strings' buffers (clear() does not
+  // free them); the slot returns to the pool when the control block is deallocated, last.
+  struct Clear {
     void operator()(Message* m) const noexcept {
-      Clear(*m);
-      std::lock_guard<SpinLock> lock(pool->mu_);
-      try {
-        pool->free_.push_back(m);
-      } catch (...) {  // no room to keep it: destroy it (its block stays with the pool)
-        m->~Message();
-      }
+      m->seq = 0;
+      m->at = Instant{};
+      m->to = PersonId();
+      m->kind.clear();
+      m->account.clear();
+      m->project.clear();
+      m->milestone.clear();
+      m->feedback.clear();
+      m->risk.clear();
+      m->clock.clear();
+      m->due.reset();
+      m->fields.clear();
     }
   };
-  // Back to the state of Message{}, keeping the strings' buffers (clear() does not free them).
-  static void Clear(Message& m) noexcept {
-    m.seq = 0;
-    m.at = Instant{};
-    m.to = PersonId();
-    m.kind.clear();
-    m.account.clear();
-    m.project.clear();
-    m.milestone.clear();
-    m.feedback.clear();
-    m.risk.clear();
-    m.clock.clear();
-    m.due.reset();
-    m.fields.clear();
+  // Places the control block in its slot's room; deallocating it returns the slot to the pool.
+  template <typename T>
+  class SlotAllocator {
+   public:
+    using value_type = T;
+    SlotAllocator(Slot* slot, MessagePool* pool) : slot_(slot), pool_(pool) {}
+    template <typename U>
+    SlotAllocator(const SlotAllocator<U>& other)  // NOLINT: rebinding is implicit
+        : slot_(other.slot_), pool_(other.pool_) {}
+    T* allocate(size_t n) {
+      static_assert(sizeof(T) <= kControlBytes && alignof(T) <= alignof(std::max_align_t));
+      if (n != 1) throw std::bad_alloc();  // shared_ptr asks for one control block
+      return reinterpret_cast<T*>(slot_->control);
+    }
+    void deallocate(T*, size_t) noexcept { pool_->Keep(slot_); }
+    template <typename U>
+    bool operator==(const SlotAllocator<U>& other) const {
+      return slot_ == other.slot_;
+    }
+
+   private:
+    template <typename U>
+    friend class SlotAllocator;
+    Slot* slot_;
+    MessagePool* pool_;
+  };
+
+  void Keep(Slot* slot) noexcept {
+    std::lock_guard<SpinLock> lock(mu_);
+    try {
+      free_.push_back(slot);
+    } catch (...) {  // no room to keep it: destroy it (its block stays with the pool)
+      slot->~Slot();
+    }
   }
 
-  SpinLock mu_;                 // guards free_
-  std::vector<Message*> free_;  // released messages, emptied; the latest released last
-  BlockPool messages_;          // the messages' storage
-  BlockPool control_blocks_;    // the shared_ptrs' control blocks
+  SpinLock mu_;              // guards free_
+  std::vector<Slot*> free_;  // slots of released messages, emptied; the latest released last
+  BlockPool slots_;          // the slots' storage
 };
 
 }  // namespace handoff::internal

@@ -6,7 +6,7 @@
 // no longer costs a heap allocation and a free per message, nor does constructing and
 // destroying the ~600-byte Message. The fields' strings are freed on release (their values are
 // built as new strings by the routing code anyway). A message's shared_ptr control block lives
-// in the message's slot, on the cache line before it: handing a message out allocates nothing.
+// in the message's slot, just before it: handing a message out allocates nothing.
 //
 // Lifetime: the pool must outlive every message it handed out (a workspace declares it before
 // its outbox). Memory returns to the system when the pool is destroyed; until then it keeps its
@@ -54,7 +54,7 @@ class MessagePool {
 
  private:
   static constexpr size_t kControlBytes = 64;
-  // A message and the room for its shared_ptr control block, on the cache line before it.
+  // A message and, just before it, the room for its shared_ptr control block.
   struct Slot {
     alignas(std::max_align_t) unsigned char control[kControlBytes];
     Message message;

@@ -8,9 +8,9 @@
 // built as new strings by the routing code anyway). A message's shared_ptr control block lives
 // in the message's slot, just before it: handing a message out allocates nothing.
 //
-// Lifetime: the pool must outlive every message it handed out (a workspace declares it before
-// its outbox). Memory returns to the system when the pool is destroyed; until then it keeps its
-// high-water mark of messages, as the block pool under its slots keeps its blocks.
+// Slots are allocated 256 at a time. Lifetime: the pool must outlive every message it handed
+// out (a workspace declares it before its outbox). Memory returns to the system when the pool
+// is destroyed; until then it keeps its high-water mark of messages.
 #ifndef HANDOFF_SRC_ROUTING_MESSAGE_POOL_H_
 #define HANDOFF_SRC_ROUTING_MESSAGE_POOL_H_
 
@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "handoff/message.h"
-#include "src/routing/block_pool.h"
+#include "src/internal/spin_lock.h"
 
 namespace handoff::internal {
 
@@ -30,9 +30,7 @@ class MessagePool {
   MessagePool() = default;
   MessagePool(const MessagePool&) = delete;
   MessagePool& operator=(const MessagePool&) = delete;
-  ~MessagePool() {
-    for (Slot* slot : free_) slot->~Slot();  // their blocks go with `slots_`
-  }
+  ~MessagePool() = default;  // the chunks destroy every slot
 
   // A message whose members are all empty, zero or unset, as a value-initialized Message.
   std::shared_ptr<Message> New() {
@@ -45,15 +43,21 @@ class MessagePool {
         // The next one out is likely cold (released long ago, or by another thread): ask for
         // its lines now, while this one is written (a tick writes thousands in a row).
         if (!free_.empty()) PrefetchForWrite(free_.back());
+      } else {
+        if (fresh_ == kSlotsPerChunk) {  // once every 256 messages
+          chunks_.push_back(std::make_unique<Slot[]>(kSlotsPerChunk));
+          fresh_ = 0;
+        }
+        slot = &chunks_.back()[fresh_++];
       }
     }
-    if (slot == nullptr) slot = new (slots_.Allocate(sizeof(Slot))) Slot();
     // The control block goes in the slot, beside the message (no allocation, cannot throw).
     return std::shared_ptr<Message>(&slot->message, Clear{}, SlotAllocator<Message>(slot, this));
   }
 
  private:
   static constexpr size_t kControlBytes = 64;
+  static constexpr size_t kSlotsPerChunk = 256;
   // A message and, just before it, the room for its shared_ptr control block.
   struct Slot {
     alignas(std::max_align_t) unsigned char control[kControlBytes];
@@ -112,14 +116,15 @@ class MessagePool {
     std::lock_guard<SpinLock> lock(mu_);
     try {
       free_.push_back(slot);
-    } catch (...) {  // no room to keep it: destroy it (its block stays with the pool)
-      slot->~Slot();
+    } catch (...) {  // no room to keep it: it stays unused in its chunk
     }
   }
 
-  SpinLock mu_;              // guards free_
-  std::vector<Slot*> free_;  // slots of released messages, emptied; the latest released last
-  BlockPool slots_;          // the slots' storage
+  SpinLock mu_;  // guards the members below
+  // Slots of released messages, emptied; the latest released last.
+  std::vector<Slot*> free_;
+  std::vector<std::unique_ptr<Slot[]>> chunks_;  // every slot, constructed
+  size_t fresh_ = kSlotsPerChunk;                // the next never-used slot of the last chunk
 };
 
 }  // namespace handoff::internal

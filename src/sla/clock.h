@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "handoff/business_time.h"
 #include "handoff/instant.h"
 #include "handoff/sla.h"
@@ -66,7 +67,9 @@ class SlaClock {
   Instant open_start_;                           // valid while running
   mutable int64_t open_position_ = kNoPosition;  // BusinessTime::Position(open_start_), once known
   int64_t used_closed_ = 0;                      // business time of the closed segments
-  std::vector<std::pair<Instant, Instant>> closed_;  // ran in [first, second)
+  // Ran in [first, second). Most clocks close one segment (a pause, or the stop), kept inline
+  // (the same 24 bytes as a vector, without an allocation per paused item).
+  absl::InlinedVector<std::pair<Instant, Instant>, 1> closed_;
   bool warned_ = false, breached_ = false;
   uint64_t escalated_ = 0;              // levels 0..63
   std::vector<bool> escalated_beyond_;  // levels 64 and up (index level - 64)

@@ -421,6 +421,13 @@ absl::Status Run::Begin() {
 }
 
 void Run::FireDue() {
+  // Most commands find nothing due, which the heap's top (live or stale: every timer is at or
+  // after it) and the next digest tell.
+  if (!time_moves_ && s_.later_timers.empty()) {
+    const std::vector<Timer>& heap = s_.timers;
+    const std::optional<Instant> digest = s_.outbox.NextDigest();
+    if ((heap.empty() || c_.at < heap.front().at) && (!digest || c_.at < *digest)) return;
+  }
   // When many timers are due (a tick after a quiet spell), they are taken out of the heap in
   // one pass and sorted, instead of popped one by one from a large heap.
   constexpr int kPopsBeforeBatch = 32;

@@ -1230,13 +1230,11 @@ void RevertChange(PortfolioState& s, const ResolvedChange& rc,
   if (s.touched.size() > first_new) s.touched.resize(first_new);
   // The failed forward pass may have indexed a new milestone for the as-of floor.
   internal::PortfolioState::AsOfIndex& index = s.as_of_index;
-  const auto dropped = std::remove_if(index.heap.begin(), index.heap.end(),
-                                      [&](const auto& entry) { return entry.second >= first_new; });
-  if (dropped != index.heap.end()) {
-    index.heap.erase(dropped, index.heap.end());
-    std::make_heap(index.heap.begin(), index.heap.end(), std::greater<>());
-    index.live = std::min(index.live, index.heap.size());
+  for (auto& bucket : index.buckets) {
+    index.size -=
+        std::erase_if(bucket, [&](const auto& entry) { return entry.second >= first_new; });
   }
+  index.live = std::min(index.live, index.size);
   s.flat_stale = true;
   for (uint32_t m = first_new; m < n; ++m) {
     if (m < s.flat_patched.size()) s.flat_patched[m] = 1;  // not expected: added after a rebuild

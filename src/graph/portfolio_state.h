@@ -4,6 +4,7 @@
 #ifndef HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_
 #define HANDOFF_SRC_GRAPH_PORTFOLIO_STATE_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -231,15 +232,36 @@ class PortfolioState {
   LargeVector<int32_t> baseline_start, baseline_finish;
 
   // The milestones the as-of floor may reach next: every milestone not done whose floor key
-  // (FloorKey) is below `threshold` has an entry (key, ordinal) in `heap`, a min-heap. Entries
-  // may be stale (the milestone moved or is done since); they are checked when popped and
-  // dropped when the heap is compacted. A full pass empties it and sets `threshold` to the
-  // floor (no key is below the floor then); SetAsOf refills it by a scan when the floor passes
-  // the threshold.
+  // (FloorKey) is below `threshold` has an entry (key, ordinal) in the bucket of its key. Entries
+  // may be stale (the milestone moved or is done since); they are checked when taken and dropped
+  // when the index is compacted. A full pass empties it and sets `threshold` to the floor (no key
+  // is below the floor then); SetAsOf refills it by a scan when the floor passes the threshold.
+  // Keys are points below `threshold`, at most 2 * 512 past `base` (RebuildAsOfIndex), so the
+  // buckets are indexed by key: adding an entry appends it to its bucket, where a heap would sift
+  // it up, and a compaction filters the buckets in place, where a heap would be rebuilt.
   struct AsOfIndex {
-    std::vector<std::pair<int32_t, uint32_t>> heap;
+    // Bucket b holds the entries with key base + b, except that bucket 0 holds every key up to
+    // base (keys below the floor, from the scan of an as-of move or put back by a failed one).
+    std::vector<std::vector<std::pair<int32_t, uint32_t>>> buckets =
+        std::vector<std::vector<std::pair<int32_t, uint32_t>>>(1);
+    int32_t base = 0;
     int32_t threshold = 0;
+    size_t size = 0;  // entries in the buckets
     size_t live = 0;  // entries after the last scan or compaction
+
+    // Empties the index, for keys from `floor` to below `new_threshold`.
+    void Reset(int32_t floor, int32_t new_threshold) {
+      for (auto& bucket : buckets) bucket.clear();
+      base = floor;
+      threshold = new_threshold;
+      buckets.resize(static_cast<size_t>(std::max(1, threshold - base)));
+      size = live = 0;
+    }
+    // Adds an entry; `key` must be below `threshold`.
+    void Add(int32_t key, uint32_t m) {
+      buckets[key > base ? static_cast<size_t>(key - base) : 0].emplace_back(key, m);
+      ++size;
+    }
   } as_of_index;
 
   // Scratch for incremental passes (generation-stamped so they never need clearing).

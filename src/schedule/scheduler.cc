@@ -279,9 +279,7 @@ absl::Status FullSchedule(PortfolioState& s, uint32_t* failed) {
   ResizeWithRoom(s.mode, n, ForecastMode::kPlan);
   ResizeWithRoom(s.status, n, MilestoneStatus::kNotStarted);
   // Every key is at or above the floor after a full pass: the as-of index starts empty.
-  s.as_of_index.heap.clear();
-  s.as_of_index.threshold = s.floor;
-  s.as_of_index.live = 0;
+  s.as_of_index.Reset(s.floor, s.floor);
   const int32_t max_day = s.calendar->MaxIndex();
   for (uint32_t m : s.topo_order) {
     ForwardRule(s, m, [&](auto&& visit) {
@@ -507,7 +505,7 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
   // The change is committed: stale entries of the as-of index may go now (never during a
   // change, which might still roll back to the keys they hold).
   PortfolioState::AsOfIndex& index = s.as_of_index;
-  if (index.heap.size() > 2 * index.live + 16) CompactAsOfIndex(s);
+  if (index.size > 2 * index.live + 16) CompactAsOfIndex(s);
   return delta;
 }
 
@@ -522,23 +520,38 @@ void NoteFloorKey(PortfolioState& s, uint32_t m) {
   if (s.mode[m] == ForecastMode::kDone) return;
   const int32_t key = s.FloorKey(m);
   if (key >= s.as_of_index.threshold) return;
-  s.as_of_index.heap.emplace_back(key, m);
-  std::push_heap(s.as_of_index.heap.begin(), s.as_of_index.heap.end(), std::greater<>());
+  s.as_of_index.Add(key, m);
 }
 
 void CompactAsOfIndex(PortfolioState& s) {
   PortfolioState::AsOfIndex& index = s.as_of_index;
   const uint32_t gen = NextGeneration(s);
-  size_t kept = 0;
-  for (const auto& [key, m] : index.heap) {
-    // Keep one entry per milestone, and only one that matches its current key.
-    if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
-    s.stamp[m] = gen;
-    index.heap[kept++] = {key, m};
+  // The entries name milestones at random over the whole portfolio (a few reads each): their
+  // reads start kAhead entries early, so that they overlap instead of missing one by one.
+  constexpr size_t kAhead = 16;
+  size_t total = 0;
+  for (auto& bucket : index.buckets) {
+    const size_t n = bucket.size();
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) {
+        const uint32_t ahead = bucket[i + kAhead].second;
+        for (const void* p :
+             {static_cast<const void*>(&s.stamp[ahead]), static_cast<const void*>(&s.mode[ahead]),
+              static_cast<const void*>(&s.es[ahead]), static_cast<const void*>(&s.ef[ahead])}) {
+          __builtin_prefetch(p);
+        }
+      }
+      const auto [key, m] = bucket[i];
+      // Keep one entry per milestone, and only one that matches its current key.
+      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
+      s.stamp[m] = gen;
+      bucket[kept++] = {key, m};
+    }
+    bucket.resize(kept);
+    total += kept;
   }
-  index.heap.resize(kept);
-  std::make_heap(index.heap.begin(), index.heap.end(), std::greater<>());
-  index.live = kept;
+  index.size = index.live = total;
 }
 
 namespace {
@@ -566,15 +579,13 @@ void RebuildAsOfIndex(PortfolioState& s, int32_t floor) {
     total += ahead[static_cast<size_t>(window)];
   }
   PortfolioState::AsOfIndex& index = s.as_of_index;
-  index.threshold = floor + 2 * window;
-  index.heap.clear();
+  index.Reset(floor, floor + 2 * window);  // the keys below the floor go to bucket 0
   for (uint32_t m = 0; m < n; ++m) {
     if (s.mode[m] != ForecastMode::kDone && s.FloorKey(m) < index.threshold) {
-      index.heap.emplace_back(s.FloorKey(m), m);
+      index.Add(s.FloorKey(m), m);
     }
   }
-  std::make_heap(index.heap.begin(), index.heap.end(), std::greater<>());
-  index.live = index.heap.size();
+  index.live = index.size;
 }
 
 }  // namespace
@@ -585,24 +596,32 @@ std::vector<uint32_t> TakeFloorBound(PortfolioState& s, int32_t floor,
   if (floor > index.threshold) RebuildAsOfIndex(s, floor);
   std::vector<uint32_t> bound;
   const uint32_t gen = NextGeneration(s);
-  while (!index.heap.empty() && index.heap.front().first < floor) {
-    std::pop_heap(index.heap.begin(), index.heap.end(), std::greater<>());
-    const auto [key, m] = index.heap.back();
-    index.heap.pop_back();
-    if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
-    s.stamp[m] = gen;
-    taken->emplace_back(key, m);
-    bound.push_back(m);
+  // The buckets of keys below the floor: bucket 0 (filtered: it may hold keys up to base), then
+  // those of the keys from base + 1 to floor - 1.
+  const size_t end =
+      std::min(index.buckets.size(), static_cast<size_t>(std::max(1, floor - index.base)));
+  for (size_t b = 0; b < end; ++b) {
+    std::vector<std::pair<int32_t, uint32_t>>& bucket = index.buckets[b];
+    size_t kept = 0;
+    for (const auto& [key, m] : bucket) {
+      if (key >= floor) {
+        bucket[kept++] = {key, m};
+        continue;
+      }
+      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
+      s.stamp[m] = gen;
+      taken->emplace_back(key, m);
+      bound.push_back(m);
+    }
+    index.size -= bucket.size() - kept;
+    bucket.resize(kept);
   }
   return bound;
 }
 
 void RestoreFloorEntries(PortfolioState& s,
                          const std::vector<std::pair<int32_t, uint32_t>>& taken) {
-  for (const auto& entry : taken) {
-    s.as_of_index.heap.push_back(entry);
-    std::push_heap(s.as_of_index.heap.begin(), s.as_of_index.heap.end(), std::greater<>());
-  }
+  for (const auto& [key, m] : taken) s.as_of_index.Add(key, m);
 }
 
 std::vector<uint32_t> InsertLinkOrder(PortfolioState& s, uint32_t pred, uint32_t succ) {

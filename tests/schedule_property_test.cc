@@ -574,6 +574,74 @@ TEST(SchedulePropertyTest, ForecastWithProgressAndAsOfMatchesFullRecomputationAf
       counts.refused_changes, counts.refused_change_cycles);
 }
 
+// The as-of index (docs/scheduling.md "The as-of date") keeps the entry of a milestone whose key
+// grew as a bound and adds one only when a key falls. Chains whose reports slip and recover
+// (keys up and down through their successors) between daily as-of moves: enough entries for
+// compactions between the moves, and floors that reach milestones indexed before they slipped.
+// After every move the forecast must be the full recomputation's and the reference's.
+TEST(SchedulePropertyTest, AsOfFloorReachesMilestonesThatSlippedAndRecovered) {
+  Rng rng(777);
+  PortfolioSpec spec;
+  const Date start(2027, 1, 4);  // a Monday
+  std::vector<std::string> ids;
+  for (int p = 0; p < 4; ++p) {
+    Project project;
+    project.id = ProjectId(absl::StrCat("P", p));
+    project.start = start + boost::gregorian::days(Uniform(rng, 0, 10));
+    for (int i = 0; i < 50; ++i) {
+      Milestone m;
+      m.id = MilestoneId(absl::StrCat(project.id.value(), ".M", i));
+      m.duration_days = Uniform(rng, 1, 4);
+      if (i > 0) m.depends_on.push_back({MilestoneId(ids.back()), 0});
+      if (p > 0 && i % 10 == 5) {
+        m.depends_on.push_back({MilestoneId(absl::StrCat("P", p - 1, ".M", i - 3)), 0});
+      }
+      ids.push_back(m.id.value());
+      project.milestones.push_back(std::move(m));
+    }
+    spec.projects.push_back(std::move(project));
+  }
+  absl::StatusOr<Portfolio> p = Portfolio::Create(spec);
+  ASSERT_TRUE(p.ok()) << p.status();
+  Model model;
+  model.TakeBaseline(*p);
+  std::string history;
+  int reports = 0, moving_days = 0;
+  for (int day = 0; day < 90; ++day) {
+    const Date today = start + boost::gregorian::days(day);
+    // Reports on what is under way or about to start: slips and recoveries.
+    for (int k = 0; k < 12; ++k) {
+      const std::string& id = ids[rng() % ids.size()];
+      absl::StatusOr<MilestoneSchedule> row = p->ScheduleOf(MilestoneId(id));
+      ASSERT_TRUE(row.ok());
+      if (row->start > today + boost::gregorian::days(20)) continue;
+      Progress pr;
+      pr.reported_on = today;
+      const int kind = Uniform(rng, 0, 19);
+      pr.status = kind < 14   ? MilestoneStatus::kInProgress
+                  : kind < 17 ? MilestoneStatus::kDone
+                              : MilestoneStatus::kNotStarted;
+      if (pr.status == MilestoneStatus::kInProgress && kind < 12) {
+        pr.remaining_days = Uniform(rng, 0, 9);
+      }
+      absl::StrAppend(&history, "\n  ", DescribeProgress(id, pr));
+      ASSERT_TRUE(p->UpdateProgress(MilestoneId(id), pr).ok()) << history;
+      model.Apply(id, pr);
+      ++reports;
+    }
+    absl::StrAppend(&history, "\n  SetAsOf ", FormatIsoDate(today));
+    absl::StatusOr<ScheduleDelta> moved = p->SetAsOf(today);
+    ASSERT_TRUE(moved.ok()) << history;
+    if (!moved->moved.empty()) ++moving_days;
+    model.as_of = today;
+    ExpectConsistent(*p, model, history);
+    if (::testing::Test::HasFatalFailure() || ::testing::Test::HasNonfatalFailure()) return;
+  }
+  EXPECT_GT(reports, 500);
+  EXPECT_GT(moving_days, 30);  // the floor moved milestones on most working days
+  std::printf("reports %d, as-of moves that moved milestones %d\n", reports, moving_days);
+}
+
 // Latest dates on demand (docs/scheduling.md): progress reports and as-of moves leave their
 // backward pass to the next reader of a latest date or the next plan edit, which runs it
 // together with its own. Bursts of edits with no read in between (progress, as-of moves,

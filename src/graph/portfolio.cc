@@ -830,6 +830,7 @@ absl::StatusOr<ScheduleDelta> PortfolioAccess::UpdateProgress(Portfolio& portfol
   internal::BeginChange(s);
   internal::Touch(s, m);
   const internal::ForecastMode old_mode = s.mode[m];
+  const int32_t old_key = s.FloorKey(m);
   const MilestoneStatus old_status = s.status[m];
   s.mode[m] = mode;
   s.status[m] = progress.status;
@@ -848,7 +849,11 @@ absl::StatusOr<ScheduleDelta> PortfolioAccess::UpdateProgress(Portfolio& portfol
     return delta;
   }
   // Its floor key may now mean something else (ES or EF) even if no date moved.
-  internal::NoteFloorKey(s, m);
+  if (old_mode == internal::ForecastMode::kDone) {
+    internal::NoteFloorKey(s, m);
+  } else {
+    internal::NoteFloorKeyMove(s, m, old_key);
+  }
   return delta;
 }
 
@@ -889,6 +894,8 @@ absl::StatusOr<ScheduleDelta> PortfolioAccess::SetAsOf(Portfolio& portfolio, Dat
     internal::RestoreFloorEntries(s, taken);
     return delta;
   }
+  // Their entries were taken; their keys are at or past the new floor now.
+  for (uint32_t m : bound) internal::NoteFloorKey(s, m);
   s.as_of = as_of;
   return delta;
 }

@@ -232,10 +232,12 @@ class PortfolioState {
   LargeVector<int32_t> baseline_start, baseline_finish;
 
   // The milestones the as-of floor may reach next: every milestone not done whose floor key
-  // (FloorKey) is below `threshold` has an entry (key, ordinal) in the bucket of its key. Entries
-  // may be stale (the milestone moved or is done since); they are checked when taken and dropped
-  // when the index is compacted. A full pass empties it and sets `threshold` to the floor (no key
-  // is below the floor then); SetAsOf refills it by a scan when the floor passes the threshold.
+  // (FloorKey) is below `threshold` has an entry (key, ordinal) with a key at or below its own,
+  // in the bucket of that key. So a milestone whose key grows (a slip) needs no new entry; one
+  // whose key falls gets one. Entries may go stale (the milestone's key fell below theirs, or it
+  // is done); they are checked when taken and dropped when the index is compacted. A full pass
+  // empties it and sets `threshold` to the floor (no key is below the floor then); SetAsOf
+  // refills it by a scan when the floor passes the threshold.
   // Keys are points below `threshold`, at most 2 * 512 past `base` (RebuildAsOfIndex), so the
   // buckets are indexed by key: adding an entry appends it to its bucket, where a heap would sift
   // it up, and a compaction filters the buckets in place, where a heap would be rebuilt.

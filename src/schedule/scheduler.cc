@@ -459,7 +459,8 @@ absl::StatusOr<ScheduleDelta> Reforecast(PortfolioState& s,
     if (P::First(s.ef[m]) - P::First(s.es[m]) != P::First(old_ef) - P::First(old_es)) {
       reshaped.push_back(m);
     }
-    NoteFloorKey(s, m);
+    // Its mode is the one it had before the change (UpdateProgress indexes its own milestone).
+    NoteFloorKeyMove(s, m, s.mode[m] == ForecastMode::kPlan ? old_es : old_ef);
   }
   std::sort(projects.begin(), projects.end());
 
@@ -523,6 +524,14 @@ void NoteFloorKey(PortfolioState& s, uint32_t m) {
   s.as_of_index.Add(key, m);
 }
 
+void NoteFloorKeyMove(PortfolioState& s, uint32_t m, int32_t old_key) {
+  if (s.mode[m] == ForecastMode::kDone) return;
+  const int32_t key = s.FloorKey(m);
+  // An old key at or past the threshold had no entry, and the new one is lower if it is below.
+  if (key >= s.as_of_index.threshold || key >= old_key) return;
+  s.as_of_index.Add(key, m);
+}
+
 void CompactAsOfIndex(PortfolioState& s) {
   PortfolioState::AsOfIndex& index = s.as_of_index;
   const uint32_t gen = NextGeneration(s);
@@ -543,8 +552,8 @@ void CompactAsOfIndex(PortfolioState& s) {
         }
       }
       const auto [key, m] = bucket[i];
-      // Keep one entry per milestone, and only one that matches its current key.
-      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
+      // Keep one bound per milestone not done (by the invariant, it has one).
+      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) < key) continue;
       s.stamp[m] = gen;
       bucket[kept++] = {key, m};
     }
@@ -595,6 +604,7 @@ std::vector<uint32_t> TakeFloorBound(PortfolioState& s, int32_t floor,
   PortfolioState::AsOfIndex& index = s.as_of_index;
   if (floor > index.threshold) RebuildAsOfIndex(s, floor);
   std::vector<uint32_t> bound;
+  std::vector<std::pair<int32_t, uint32_t>> again;  // bounds of keys that grew past the floor
   const uint32_t gen = NextGeneration(s);
   // The buckets of keys below the floor: bucket 0 (filtered: it may hold keys up to base), then
   // those of the keys from base + 1 to floor - 1.
@@ -608,14 +618,21 @@ std::vector<uint32_t> TakeFloorBound(PortfolioState& s, int32_t floor,
         bucket[kept++] = {key, m};
         continue;
       }
-      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) != key) continue;
+      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone) continue;
+      const int32_t now = s.FloorKey(m);
+      if (now < key) continue;  // not a bound any more: the milestone has a lower entry
       s.stamp[m] = gen;
-      taken->emplace_back(key, m);
-      bound.push_back(m);
+      if (now < floor) {
+        taken->emplace_back(key, m);
+        bound.push_back(m);
+      } else if (now < index.threshold) {
+        again.emplace_back(now, m);  // its key grew since: indexed again, at its key
+      }
     }
     index.size -= bucket.size() - kept;
     bucket.resize(kept);
   }
+  for (const auto& [key, m] : again) index.Add(key, m);
   return bound;
 }
 

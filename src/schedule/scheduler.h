@@ -59,14 +59,21 @@ void RollBack(PortfolioState& s);
 
 // The as-of index (PortfolioState::AsOfIndex).
 // Adds milestone m with its current floor key when it is not done and its key is below the
-// index's threshold. Call after a change of m's progress; Reforecast calls it for what it moves.
+// index's threshold. Call for a milestone that may have no entry: a new one, one whose entries
+// TakeFloorBound took, one that was done.
 void NoteFloorKey(PortfolioState& s, uint32_t m);
-// Drops stale and duplicate entries. Only between changes (never before a possible RollBack).
+// The same for a milestone not done before whose floor key was `old_key`, only when its key is
+// now lower (an entry at or below the old key is still a valid bound). Reforecast calls it for
+// what it moves.
+void NoteFloorKeyMove(PortfolioState& s, uint32_t m, int32_t old_key);
+// Drops the entries that are no longer bounds, done milestones' and duplicates. Only between
+// changes (never before a possible RollBack).
 void CompactAsOfIndex(PortfolioState& s);
 // Returns the milestones not done whose floor key is below `floor` (the new floor point
 // START(idx(A))), taking their entries out of the index into `*taken`; refills the index by a
-// scan first when `floor` passes its threshold. The caller re-forecasts them, or puts the
-// entries back with RestoreFloorEntries when it rolls back.
+// scan first when `floor` passes its threshold. The caller re-forecasts them and then indexes
+// them again (NoteFloorKey), or puts the entries back with RestoreFloorEntries when it rolls
+// back.
 std::vector<uint32_t> TakeFloorBound(PortfolioState& s, int32_t floor,
                                      std::vector<std::pair<int32_t, uint32_t>>* taken);
 void RestoreFloorEntries(PortfolioState& s, const std::vector<std::pair<int32_t, uint32_t>>& taken);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -518,10 +519,7 @@ void ReportMovedIds(PortfolioState& s, ScheduleDelta* delta) {
 }
 
 void NoteFloorKey(PortfolioState& s, uint32_t m) {
-  if (s.mode[m] == ForecastMode::kDone) return;
-  const int32_t key = s.FloorKey(m);
-  if (key >= s.as_of_index.threshold) return;
-  s.as_of_index.Add(key, m);
+  NoteFloorKeyMove(s, m, std::numeric_limits<int32_t>::max());
 }
 
 void NoteFloorKeyMove(PortfolioState& s, uint32_t m, int32_t old_key) {
@@ -531,6 +529,18 @@ void NoteFloorKeyMove(PortfolioState& s, uint32_t m, int32_t old_key) {
   if (key >= s.as_of_index.threshold || key >= old_key) return;
   s.as_of_index.Add(key, m);
 }
+
+namespace {
+
+// Whether (key, m) is the first bound of m met in generation `gen` that still holds (m is not
+// done, its key is at or above `key`); stamps m when it is.
+bool FirstBound(PortfolioState& s, int32_t key, uint32_t m, uint32_t gen) {
+  if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) < key) return false;
+  s.stamp[m] = gen;
+  return true;
+}
+
+}  // namespace
 
 void CompactAsOfIndex(PortfolioState& s) {
   PortfolioState::AsOfIndex& index = s.as_of_index;
@@ -545,17 +555,14 @@ void CompactAsOfIndex(PortfolioState& s) {
     for (size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) {
         const uint32_t ahead = bucket[i + kAhead].second;
-        for (const void* p :
-             {static_cast<const void*>(&s.stamp[ahead]), static_cast<const void*>(&s.mode[ahead]),
-              static_cast<const void*>(&s.es[ahead]), static_cast<const void*>(&s.ef[ahead])}) {
-          __builtin_prefetch(p);
-        }
+        __builtin_prefetch(&s.stamp[ahead]);
+        __builtin_prefetch(&s.mode[ahead]);
+        __builtin_prefetch(&s.es[ahead]);
+        __builtin_prefetch(&s.ef[ahead]);
       }
       const auto [key, m] = bucket[i];
       // Keep one bound per milestone not done (by the invariant, it has one).
-      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone || s.FloorKey(m) < key) continue;
-      s.stamp[m] = gen;
-      bucket[kept++] = {key, m};
+      if (FirstBound(s, key, m, gen)) bucket[kept++] = {key, m};
     }
     bucket.resize(kept);
     total += kept;
@@ -618,10 +625,9 @@ std::vector<uint32_t> TakeFloorBound(PortfolioState& s, int32_t floor,
         bucket[kept++] = {key, m};
         continue;
       }
-      if (s.stamp[m] == gen || s.mode[m] == ForecastMode::kDone) continue;
+      // Done, met already, or no longer a bound (the milestone has a lower entry).
+      if (!FirstBound(s, key, m, gen)) continue;
       const int32_t now = s.FloorKey(m);
-      if (now < key) continue;  // not a bound any more: the milestone has a lower entry
-      s.stamp[m] = gen;
       if (now < floor) {
         taken->emplace_back(key, m);
         bound.push_back(m);

@@ -27,7 +27,8 @@
 //       first read of a latest date after the stream, which runs the backward pass the week's
 //       progress reports and change requests deferred.
 //       Targets (projects:10000): >= 1M commands/s, p99 <= 10 us. projects:500 is a reference
-//       point for what the size of the milestone state costs.
+//       point for what the size of the milestone state costs, and the profile-guided build's
+//       training workload (scripts/build_pgo.sh, which never runs projects:10000).
 //   BM_ApplyMixBatch/projects:P/commands:N/batch:B
 //       The same stream in batches of B commands on one workspace, every other batch through
 //       Workspace::ApplyBatch and the others through a loop of Apply calls, so both paths see the

@@ -3,7 +3,7 @@
 #   1. build/pgo-train: the library instrumented (HANDOFF_PGO=generate), with the workspace
 #      benchmark and the handoff tool;
 #   2. the training, which writes profiles to build/pgo-profile: the workspace benchmark's
-#      500-project command mix, its tick over 100k open SLA clocks (mixed policies) and its
+#      500-project command mix, its tick over 100k open SLA clocks (warnings) and its
 #      forecast fan-out, then `handoff run` and `handoff demo` on the bundled scenario;
 #   3. build/pgo: everything (library, tool, examples, tests, benchmarks; warnings as errors)
 #      with the library optimized by those profiles (HANDOFF_PGO=use).

@@ -37,6 +37,11 @@ function(handoff_enable_pgo target)
     target_compile_options(${target} PRIVATE
       "-fprofile-use=${HANDOFF_PGO_DIR}" "${_prefix}" -fprofile-partial-training
       -Wno-missing-profile)
+    # A new training recompiles the library: its sources depend on the profiles (the compiler
+    # reads them, but CMake's dependency scan does not see them).
+    file(GLOB _profiles CONFIGURE_DEPENDS "${HANDOFF_PGO_DIR}/*.gcda")
+    get_target_property(_sources ${target} SOURCES)
+    set_source_files_properties(${_sources} PROPERTIES OBJECT_DEPENDS "${_profiles}")
   else()
     message(FATAL_ERROR "HANDOFF_PGO must be generate, use or empty (got \"${HANDOFF_PGO}\")")
   endif()

@@ -8,9 +8,9 @@
 #   3. build/pgo: everything (library, tool, examples, tests, benchmarks; warnings as errors)
 #      with the library optimized by those profiles (HANDOFF_PGO=use).
 # The training never runs the 10k-project mix the throughput target is measured on. The profiles
-# and the instrumented build start afresh (GCC merges new counts into old profiles), and the
-# library is always recompiled in build/pgo (its build does not track the profiles); the tests,
-# benchmarks and tools there are rebuilt only when their sources change.
+# and the instrumented build start afresh (GCC merges new counts into old profiles). In build/pgo
+# the new profiles recompile the library (cmake/HandoffPgo.cmake makes its sources depend on
+# them); the tests, benchmarks and tools there are rebuilt only when their sources change.
 # Usage: bash scripts/build_pgo.sh [--test]   (--test: then runs the whole test suite on it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,6 @@ build/pgo-train/benchmarks/workspace_benchmark \
 build/pgo-train/examples/handoff run examples/scenarios/agency.json >/dev/null
 build/pgo-train/examples/handoff demo >/dev/null
 
-rm -rf build/pgo/CMakeFiles/handoff.dir
 cmake -S . -B build/pgo -DCMAKE_BUILD_TYPE=Release -DHANDOFF_WERROR=ON -DHANDOFF_PGO=use \
   -DHANDOFF_PGO_DIR="$profiles" >/dev/null
 cmake --build build/pgo -j2

@@ -1,13 +1,16 @@
 // The message pool of src/routing/message_pool.h: a released message comes back empty, its
-// strings keeping their buffers; releases on other threads are safe (run under ThreadSanitizer
-// too); the pool destroys what it keeps (LeakSanitizer in the debug preset).
+// strings keeping their buffers, and a draft's long fields take the buffers its slot kept;
+// releases on other threads are safe (run under ThreadSanitizer too); the pool destroys what it
+// keeps (LeakSanitizer in the debug preset).
 #include "src/routing/message_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -99,6 +102,92 @@ TEST(MessagePoolTest, ManyMessagesAreEachHandedOutOnce) {
     }
     live.clear();
   }
+}
+
+// The fields a draft adds, as (name, JSON text) pairs, from the pool or from the heap.
+TEST(MessagePoolTest, ADraftsFieldsAreTheirValuesJsonText) {
+  MessagePool pool;
+  for (bool pooled : {true, false}) {
+    SCOPED_TRACE(pooled ? "pooled" : "heap");
+    for (int round = 0; round < 2; ++round) {  // the second round reuses kept buffers
+      MessageDraft d =
+          pooled ? pool.NewDraft() : MessageDraft(std::make_shared<Message>(), nullptr);
+      ASSERT_TRUE(d);
+      d.AddField("state", "\"waiting_on_customer\"");
+      d.AddField("previous_priority", "\"urgent\"");
+      d.AddString("text", "She said \"it's down\"\nagain, a long line of text\t\x01.");
+      d.AddString("reason", "ok");
+      d.AddInt("slip_days", -3);
+      d.AddInt("baseline_slip_days", 0);
+      d.AddInt("count", 9'007'199'254'740'993);
+      d.MoveField("milestones", std::string("[\"M-0001\",\"M-0002\",\"M-0003\"]"));
+      const MessageFields expected = {
+          {"state", "\"waiting_on_customer\""},
+          {"previous_priority", "\"urgent\""},
+          {"text", R"("She said \"it's down\"\nagain, a long line of text\t\u0001.")"},
+          {"reason", "\"ok\""},
+          {"slip_days", "-3"},
+          {"baseline_slip_days", "0"},
+          {"count", "9007199254740993"},
+          {"milestones", R"(["M-0001","M-0002","M-0003"])"}};
+      EXPECT_EQ(d->fields, expected);
+      std::shared_ptr<Message> m = std::move(d).Release();
+      EXPECT_FALSE(d);
+      EXPECT_EQ(m->fields, expected);
+    }
+  }
+  EXPECT_FALSE(MessageDraft());
+}
+
+// A field name or value longer than a std::string holds inline takes a buffer the slot kept
+// from its last message, one large enough; a short one is built inline and leaves the kept
+// buffers alone.
+TEST(MessagePoolTest, ALongFieldTakesABufferItsSlotKept) {
+  MessagePool pool;
+  std::vector<const char*> kept;
+  {
+    MessageDraft d = pool.NewDraft();
+    d.AddString("text", std::string(60, 'x'));
+    d.AddField("previous_state", "\"waiting_on_customer\"");
+    d.AddField("baseline_slip_days", "3");
+    kept = {d->fields[0].second.data(), d->fields[1].second.data(), d->fields[2].first.data()};
+    std::move(d).Release().reset();  // back to the pool
+  }
+  auto is_kept = [&](const std::string& s) {
+    return std::find(kept.begin(), kept.end(), s.data()) != kept.end();
+  };
+  MessageDraft d = pool.NewDraft();
+  d.AddField("state", "\"new\"");                           // short: inline
+  d.AddField("baseline_slip_days", "-2");                   // the kept name
+  d.AddField("previous_state", "\"in_progress_forever\"");  // the kept 21-byte value
+  d.AddString("text", std::string(40, 'y'));                // the kept 62-byte one
+  d.AddString("reason", std::string(70, 'r'));              // none left that large
+  ASSERT_EQ(d->fields.size(), 5u);
+  EXPECT_EQ(d->fields[0].second.capacity(), std::string().capacity());
+  EXPECT_TRUE(is_kept(d->fields[1].first));
+  EXPECT_TRUE(is_kept(d->fields[2].second));
+  EXPECT_TRUE(is_kept(d->fields[3].second));
+  EXPECT_FALSE(is_kept(d->fields[4].second));
+  const MessageFields expected = {{"state", "\"new\""},
+                                  {"baseline_slip_days", "-2"},
+                                  {"previous_state", "\"in_progress_forever\""},
+                                  {"text", "\"" + std::string(40, 'y') + "\""},
+                                  {"reason", "\"" + std::string(70, 'r') + "\""}};
+  EXPECT_EQ(d->fields, expected);
+}
+
+// A buffer longer than kSpareBytes is freed on release, not kept for the next message.
+TEST(MessagePoolTest, AnOversizedFieldBufferIsNotKept) {
+  MessagePool pool;
+  {
+    MessageDraft d = pool.NewDraft();
+    d.AddString("text", std::string(4 * MessagePool::kSpareBytes, 'z'));
+    std::move(d).Release().reset();
+  }
+  MessageDraft d = pool.NewDraft();
+  d.AddString("text", std::string(20, 'w'));
+  ASSERT_EQ(d->fields.size(), 1u);
+  EXPECT_LE(d->fields[0].second.capacity(), MessagePool::kSpareBytes);
 }
 
 // Messages are created on one thread (Apply, under the workspace's lock) and released on

@@ -27,6 +27,7 @@ using internal::FeedbackRec;
 using internal::IdIndex;
 using internal::JsonString;
 using internal::kNobody;
+using internal::MessageDraft;
 using internal::MessagePtr;
 using internal::MilestoneInfo;
 using internal::ProjectInfo;
@@ -310,16 +311,15 @@ class Run {
 
   // --- effects ---
   // A message to person `to` about `project` (built in place in its shared block).
-  std::shared_ptr<Message> NewMessage(Instant at, uint32_t to, std::string_view kind,
-                                      uint32_t project) const;
+  // (Its fields reuse the buffers of the pool's earlier messages: see MessageDraft.)
+  MessageDraft NewMessage(Instant at, uint32_t to, std::string_view kind, uint32_t project) const;
   // A message at the command's instant to person `to` about feedback `f` (its project,
   // milestone and id set); the caller adds the fields and routes it. Null when `to` is nobody.
-  std::shared_ptr<Message> FeedbackMessage(const FeedbackRec& f, uint32_t to,
-                                           std::string_view kind) const;
+  MessageDraft FeedbackMessage(const FeedbackRec& f, uint32_t to, std::string_view kind) const;
   // Delivered messages are collected only for the sinks, if there are any.
   DeliveredList* Delivered() { return delivered_; }
-  void Route(uint32_t to, std::shared_ptr<Message> m, bool sla = false) {
-    s_.outbox.Route(to, std::move(m), sla, Delivered());
+  void Route(uint32_t to, MessageDraft m, bool sla = false) {
+    s_.outbox.Route(to, std::move(m).Release(), sla, Delivered());
   }
   // Sets a milestone's baseline slip and status, keeping its project's slip counts.
   void SetSlipStatus(MilestoneInfo& mi, int32_t slip, MilestoneStatus status);
@@ -537,13 +537,11 @@ void Run::FireTimer(const Timer& t) {
     m->feedback = f.id;
     m->clock.assign(SlaClockName(kind));
     m->due = due;
-    m->fields.reserve(th.kind == ThresholdKind::kEscalation ? 4 : 2);
-    m->fields.emplace_back("priority", Quoted(f.priority));
-    m->fields.emplace_back("policy", s_.policy_quoted_names[pi]);
+    m.AddField("priority", Quoted(f.priority));
+    m.AddField("policy", s_.policy_quoted_names[pi]);
     if (th.kind == ThresholdKind::kEscalation) {
-      m->fields.emplace_back("level", std::to_string(th.level + 1));
-      m->fields.emplace_back("escalated_to",
-                             Quote(s_.people[s_.policy_escalation[pi][th.level]].id));
+      m.AddInt("level", th.level + 1);
+      m.AddString("escalated_to", s_.people[s_.policy_escalation[pi][th.level]].id);
     }
     Route(person, std::move(m), /*sla=*/true);
   }
@@ -576,9 +574,9 @@ const Timer* Run::TopTimer() {
   return nullptr;
 }
 
-std::shared_ptr<Message> Run::NewMessage(Instant at, uint32_t to, std::string_view kind,
-                                         uint32_t project) const {
-  std::shared_ptr<Message> m = s_.message_pool.New();
+MessageDraft Run::NewMessage(Instant at, uint32_t to, std::string_view kind,
+                             uint32_t project) const {
+  MessageDraft m = s_.message_pool.NewDraft();
   m->at = at;
   m->to = PersonId(s_.people[to].id);
   m->kind = kind;
@@ -730,16 +728,15 @@ void Run::ReportMoves(const std::vector<uint32_t>& moved, const Cause& cause,
     const uint32_t ae = AeOf(mi.project);
     auto m_out = NewMessage(c_.at, ae, "forecast_changed", mi.project);
     m_out->milestone = mi.id;
-    m_out->fields.reserve(5);
-    m_out->fields.emplace_back("old_finish", Quote(FormatIsoDate(old_finish)));
-    m_out->fields.emplace_back("new_finish", Quote(FormatIsoDate(new_finish)));
-    m_out->fields.emplace_back("slip_days", std::to_string(day - old_day));
-    m_out->fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
+    m_out.AddString("old_finish", FormatIsoDate(old_finish));
+    m_out.AddString("new_finish", FormatIsoDate(new_finish));
+    m_out.AddInt("slip_days", day - old_day);
+    m_out.AddInt("baseline_slip_days", mi.slip);
     if (cause_json.empty() || account != cause_account) {
       cause_json = CauseJson(cause, account);
       cause_account = account;
     }
-    m_out->fields.emplace_back("cause", cause_json);
+    m_out.AddField("cause", cause_json);
     Route(ae, std::move(m_out));
   }
 }
@@ -805,17 +802,15 @@ void Run::UpdateHealth(uint32_t pi, Instant at) {
   const uint32_t ae = AeOf(pi);
   if (ae == kNobody) return;
   auto m = NewMessage(at, ae, "health_changed", pi);
-  m->fields.reserve(4);
-  m->fields.emplace_back("health", Quoted(effective));
-  m->fields.emplace_back("previous", Quoted(previous));
-  m->fields.emplace_back("reason", Quote(reason));
-  m->fields.emplace_back("overridden", overridden ? "true" : "false");
+  m.AddField("health", Quoted(effective));
+  m.AddField("previous", Quoted(previous));
+  m.AddString("reason", reason);
+  m.AddField("overridden", overridden ? "true" : "false");
   Route(ae, std::move(m));
 }
 
-std::shared_ptr<Message> Run::FeedbackMessage(const FeedbackRec& f, uint32_t to,
-                                              std::string_view kind) const {
-  if (to == kNobody) return nullptr;
+MessageDraft Run::FeedbackMessage(const FeedbackRec& f, uint32_t to, std::string_view kind) const {
+  if (to == kNobody) return MessageDraft();
   auto m = NewMessage(c_.at, to, kind, f.project);
   if (f.milestone != kNobody) m->milestone = s_.milestones[f.milestone].id;
   m->feedback = f.id;
@@ -869,17 +864,17 @@ absl::Status Run::Do(const LogFeedback& p) {
   Schedule(fi, kResolution);
 
   auto m = FeedbackMessage(f, assignee, "feedback_logged");
-  m->fields.emplace_back("feedback_kind", Quoted(f.kind));
-  m->fields.emplace_back("channel", Quoted(f.channel));
-  m->fields.emplace_back("priority", Quoted(f.priority));
-  m->fields.emplace_back("text", Quote(f.text));
+  m.AddField("feedback_kind", Quoted(f.kind));
+  m.AddField("channel", Quoted(f.channel));
+  m.AddField("priority", Quoted(f.priority));
+  m.AddString("text", f.text);
   if (f.policy >= 0) {
     const SlaPolicy& policy = s_.policies[static_cast<size_t>(f.policy)];
     if (auto target = internal::TargetSeconds(policy, SlaClockKind::kFirstResponse)) {
       m->clock = "first_response";
       m->due = f.clocks[kFirst].InstantAtUsed(*target, *s_.business_time);
     }
-    m->fields.emplace_back("policy", s_.policy_quoted_names[static_cast<size_t>(f.policy)]);
+    m.AddField("policy", s_.policy_quoted_names[static_cast<size_t>(f.policy)]);
   }
   Route(assignee, std::move(m));
   TouchProject(project);
@@ -903,8 +898,8 @@ absl::Status Run::Do(const CustomerReplied& p) {
     }
   }
   auto m = FeedbackMessage(f, f.assignee, "customer_replied");
-  m->fields.emplace_back("state", Quoted(f.state));
-  m->fields.emplace_back("text", Quote(p.text));
+  m.AddField("state", Quoted(f.state));
+  m.AddString("text", p.text);
   Route(f.assignee, std::move(m));
   return absl::OkStatus();
 }
@@ -924,7 +919,7 @@ absl::Status Run::Do(const ConfirmResolution& p) {
   }
   SyncBreach(f);
   auto m = FeedbackMessage(f, f.assignee, "feedback_closed");
-  m->fields.emplace_back("state", Quoted(f.state));
+  m.AddField("state", Quoted(f.state));
   Route(f.assignee, std::move(m));
   return absl::OkStatus();
 }
@@ -942,8 +937,8 @@ absl::Status Run::Do(const ReopenFeedback& p) {
   Schedule(fi, kResolution);
   SyncBreach(f);
   auto m = FeedbackMessage(f, f.assignee, "feedback_reopened");
-  m->fields.emplace_back("state", Quoted(f.state));
-  m->fields.emplace_back("text", Quote(p.text));
+  m.AddField("state", Quoted(f.state));
+  m.AddString("text", p.text);
   Route(f.assignee, std::move(m));
   return absl::OkStatus();
 }
@@ -969,8 +964,8 @@ absl::Status Run::Do(const SetFeedbackPriority& p) {
   // The other side hears it.
   const uint32_t to = ae_side ? f.assignee : AeOf(f.project);
   if (auto m = FeedbackMessage(f, to, "feedback_priority_changed")) {
-    m->fields.emplace_back("priority", Quoted(f.priority));
-    m->fields.emplace_back("previous_priority", Quoted(previous));
+    m.AddField("priority", Quoted(f.priority));
+    m.AddField("previous_priority", Quoted(previous));
     Route(to, std::move(m));
   }
   return absl::OkStatus();
@@ -989,8 +984,8 @@ absl::Status Run::Do(const RespondFeedback& p) {
   Schedule(fi, kFirst);
   const uint32_t ae = AeOf(f.project);
   if (auto m = FeedbackMessage(f, ae, "feedback_responded")) {
-    m->fields.emplace_back("state", Quoted(f.state));
-    m->fields.emplace_back("text", Quote(p.text));
+    m.AddField("state", Quoted(f.state));
+    m.AddString("text", p.text);
     Route(ae, std::move(m));
   }
   return absl::OkStatus();
@@ -1030,9 +1025,9 @@ absl::Status Run::Do(const SetFeedbackState& p) {
   SyncBreach(f);
   const uint32_t ae = AeOf(f.project);
   if (auto m = FeedbackMessage(f, ae, "feedback_state_changed")) {
-    m->fields.emplace_back("state", Quoted(f.state));
-    m->fields.emplace_back("previous_state", Quoted(previous));
-    if (!p.text.empty()) m->fields.emplace_back("text", Quote(p.text));
+    m.AddField("state", Quoted(f.state));
+    m.AddField("previous_state", Quoted(previous));
+    if (!p.text.empty()) m.AddString("text", p.text);
     Route(ae, std::move(m));
   }
   return absl::OkStatus();
@@ -1090,11 +1085,10 @@ absl::Status Run::Do(const UpdateMilestone& p) {
                                                                   : "milestone_blocked";
       auto m = NewMessage(c_.at, ae, kind, mi.project);
       m->milestone = mi.id;
-      m->fields.emplace_back("status", Quoted(p.status));
-      if (p.percent) m->fields.emplace_back("percent", std::to_string(*p.percent));
-      m->fields.emplace_back("finish",
-                             Quote(FormatIsoDate(s_.portfolio->calendar().DayAt(mi.finish_day))));
-      m->fields.emplace_back("baseline_slip_days", std::to_string(mi.slip));
+      m.AddField("status", Quoted(p.status));
+      if (p.percent) m.AddInt("percent", *p.percent);
+      m.AddString("finish", FormatIsoDate(s_.portfolio->calendar().DayAt(mi.finish_day)));
+      m.AddInt("baseline_slip_days", mi.slip);
       Route(ae, std::move(m));
     }
   }
@@ -1142,20 +1136,20 @@ void Run::RiskMessages(uint32_t risk_index, const std::string& kind, const std::
       if (s_.projects[s_.milestones[m].project].account != a) continue;
       if (first_project == kNobody) first_project = s_.milestones[m].project;
       if (list.size() > 1) list += ',';
-      list += Quote(s_.milestones[m].id);
+      internal::AppendJsonString(&list, s_.milestones[m].id);
     }
     list += ']';
     const bool own = a == own_account;
     auto m = NewMessage(c_.at, ae, kind, own ? risk.project : first_project);
     if (own) m->risk = risk.id;
-    m->fields.emplace_back("severity", Quoted(risk.severity));
-    m->fields.emplace_back("milestones", std::move(list));
+    m.AddField("severity", Quoted(risk.severity));
+    m.MoveField("milestones", std::move(list));
     if (own) {
-      m->fields.emplace_back("text", Quote(text));
+      m.AddString("text", text);
     } else {
       // An opaque reference keeps two foreign risks apart without naming them.
-      m->fields.emplace_back("reference", Quote(Cat("external-risk-", risk_index + 1)));
-      m->fields.emplace_back("source", Quote("a risk in another account's project"));
+      m.AddString("reference", Cat("external-risk-", risk_index + 1));
+      m.AddString("source", "a risk in another account's project");
     }
     Route(ae, std::move(m));
   }
@@ -1288,9 +1282,9 @@ absl::Status Run::Do(const AcceptChange& p) {
   added += ']';
   const uint32_t ae = AeOf(f.project);
   if (auto m = FeedbackMessage(f, ae, "change_accepted")) {
-    m->fields.emplace_back("moved", std::move(moved));
-    m->fields.emplace_back("added", std::move(added));
-    if (!p.text.empty()) m->fields.emplace_back("text", Quote(p.text));
+    m.MoveField("moved", std::move(moved));
+    m.MoveField("added", std::move(added));
+    if (!p.text.empty()) m.AddString("text", p.text);
     Route(ae, std::move(m));
   }
   TouchProject(f.project);

@@ -37,8 +37,10 @@
 
 namespace handoff::internal {
 
+// How many heap buffers of its fields' strings a free pool slot keeps.
+inline constexpr size_t kKeptFieldBuffers = 6;
 // Strings with a heap buffer, emptied, kept for a message's fields to reuse (see MessagePool).
-using SpareStrings = absl::InlinedVector<std::string, 6>;
+using SpareStrings = absl::InlinedVector<std::string, kKeptFieldBuffers>;
 
 // A message being built by the routing code, which holds its only reference until it routes
 // it. A field name or value too long for a std::string's 15 inline characters takes a heap
@@ -133,7 +135,7 @@ class MessagePool {
 
   // A free slot keeps at most this many of its fields' heap buffers, each of at most this many
   // bytes (longer ones are freed on release).
-  static constexpr size_t kSpareStrings = 6;
+  static constexpr size_t kSpareStrings = kKeptFieldBuffers;
   static constexpr size_t kSpareBytes = 256;
 
   // A message whose members are all empty, zero or unset, as a value-initialized Message.
@@ -168,15 +170,15 @@ class MessagePool {
   static constexpr size_t kControlBytes = 64;
   static constexpr size_t kSlotsPerChunk = 256;
   // A message and, just before it, the room for its shared_ptr control block; after it, the
-  // emptied fields of the slot's earlier messages (what the next one's fields reuse).
+  // emptied heap buffers of its earlier messages' fields (what the next one's long fields take).
   struct Slot {
     alignas(std::max_align_t) unsigned char control[kControlBytes];
     Message message;
     SpareStrings spare;  // at most kSpareStrings (held inline: never allocates)
   };
   // The shared_ptr's deleter: empties the message, keeping its strings' buffers (clear() does not
-  // free them) and its fields' strings, in the slot's spare fields; the slot returns to the pool
-  // when the control block is deallocated, last.
+  // free them) and, in the slot, its fields' heap buffers (up to kSpareStrings, none over
+  // kSpareBytes); the slot returns to the pool when the control block is deallocated, last.
   struct Clear {
     Slot* slot;
     void operator()(Message* m) const noexcept {

@@ -39,6 +39,9 @@ namespace handoff::internal {
 
 // How many heap buffers of its fields' strings a free pool slot keeps.
 inline constexpr size_t kKeptFieldBuffers = 6;
+// The characters a std::string holds inline, without a heap buffer (libstdc++'s; with another
+// library only how far the reuse reaches changes).
+inline constexpr size_t kInlineChars = 15;
 // Strings with a heap buffer, emptied, kept for a message's fields to reuse (see MessagePool).
 using SpareStrings = absl::InlinedVector<std::string, kKeptFieldBuffers>;
 
@@ -59,7 +62,7 @@ class MessageDraft {
 
   // A field whose value is the JSON text `json`.
   void AddField(std::string_view name, std::string_view json) {
-    if (json.size() <= kInlineChars || spare_ == nullptr || spare_->empty()) {
+    if (json.size() <= kInlineChars) {
       Add(name, json);
     } else {
       Add(name, Copy(json));
@@ -87,8 +90,6 @@ class MessageDraft {
   }
 
  private:
-  static constexpr size_t kInlineChars = 15;  // what a std::string holds without a buffer
-
   // An empty string with a kept buffer of at least `size` bytes, when the slot has one; else
   // an empty inline string.
   std::string Take(size_t size) {
@@ -196,7 +197,7 @@ class MessagePool {
       SpareStrings& spare = slot->spare;
       auto keep = [&](std::string& s) {
         const size_t capacity = s.capacity();
-        if (capacity <= std::string().capacity() || capacity > kSpareBytes) return;
+        if (capacity <= kInlineChars || capacity > kSpareBytes) return;
         if (spare.size() == kSpareStrings) return;
         s.clear();
         spare.push_back(std::move(s));

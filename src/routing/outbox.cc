@@ -44,13 +44,16 @@ void Outbox::SetDigest(uint32_t person, int64_t window_seconds) {
   if (at == digest_people_.end() || *at != person) digest_people_.insert(at, person);
 }
 
-Outbox::Latest* Outbox::FindLatest(Inbox& inbox, const Message& m, uint64_t hash) {
-  auto it = inbox.latest.find(hash);
-  if (it == inbox.latest.end()) return nullptr;
-  for (Latest& l : it->second) {
+Outbox::Latest* Outbox::FindIn(LatestChain& chain, const Message& m) {
+  for (Latest& l : chain) {
     if (SameSubject(*l.message, m)) return &l;
   }
   return nullptr;
+}
+
+Outbox::Latest* Outbox::FindLatest(Inbox& inbox, const Message& m, uint64_t hash) {
+  auto it = inbox.latest.find(hash);
+  return it == inbox.latest.end() ? nullptr : FindIn(it->second, m);
 }
 
 void Outbox::Deliver(Inbox& inbox, std::shared_ptr<Message> m, DeliveredList* delivered) {
@@ -76,8 +79,10 @@ void Outbox::Route(uint32_t to, std::shared_ptr<Message> m, bool sla, DeliveredL
     Deliver(inbox, std::move(m), delivered);
     return;
   }
-  const uint64_t hash = SubjectHash(*m);
-  Latest* latest = FindLatest(inbox, *m, hash);
+  // One probe of the latest notices: a new subject's chain is made here, empty (the message,
+  // held or delivered, then joins it; an empty chain is dropped at the next Ack).
+  LatestChain& chain = inbox.latest[SubjectHash(*m)];
+  Latest* latest = FindIn(chain, *m);
   if (latest != nullptr && SameContent(*latest->message, *m)) return;  // says nothing new
   if (inbox.digest_window > 0) {
     if (!inbox.digest_due) {
@@ -88,7 +93,7 @@ void Outbox::Route(uint32_t to, std::shared_ptr<Message> m, bool sla, DeliveredL
     if (latest != nullptr) {
       *latest = Latest{held, 0};
     } else {
-      inbox.latest[hash].push_back(Latest{held, 0});
+      chain.push_back(Latest{held, 0});
     }
     inbox.held.push_back(std::move(held));
     return;
@@ -98,7 +103,7 @@ void Outbox::Route(uint32_t to, std::shared_ptr<Message> m, bool sla, DeliveredL
   if (latest != nullptr) {
     *latest = Latest{inbox.unacked.back(), seq};
   } else {
-    inbox.latest[hash].push_back(Latest{inbox.unacked.back(), seq});
+    chain.push_back(Latest{inbox.unacked.back(), seq});
   }
 }
 

@@ -92,15 +92,18 @@ class Outbox {
     MessagePtr message;
     uint64_t seq = 0;
   };
+  // The latest notices whose subjects share a hash (rarely more than one).
+  using LatestChain = absl::InlinedVector<Latest, 1>;
   struct Inbox {
     MessageQueue unacked;
     uint64_t last_delivered = 0;
     // By a hash of the subject; a chain resolves (rare) collisions.
-    absl::flat_hash_map<uint64_t, absl::InlinedVector<Latest, 1>> latest;
+    absl::flat_hash_map<uint64_t, LatestChain> latest;
     DeliveredList held;
     std::optional<Instant> digest_due;
     int64_t digest_window = 0;  // 0: no digest
   };
+  static Latest* FindIn(LatestChain& chain, const Message& m);  // the one about m's subject
   Latest* FindLatest(Inbox& inbox, const Message& m, uint64_t hash);
   void Deliver(Inbox& inbox, std::shared_ptr<Message> m, DeliveredList* delivered);
   void UpdateNextDigest();

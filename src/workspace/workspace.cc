@@ -578,7 +578,7 @@ MessageDraft Run::NewMessage(Instant at, uint32_t to, std::string_view kind,
                              uint32_t project) const {
   MessageDraft m = s_.message_pool.NewDraft();
   m->at = at;
-  m->to = PersonId(s_.people[to].id);
+  m->to = s_.people[to].person_id;
   m->kind = kind;
   const ProjectInfo& p = s_.projects[project];
   if (p.account != kNobody) m->account = s_.accounts[p.account].id;
@@ -1435,7 +1435,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> Workspace::Create(const PortfolioSpec
   s->zone = s->portfolio->calendar().time_zone();
   for (const Person& p : spec.people) {
     s->person_index.Insert(p.id.value(), static_cast<uint32_t>(s->people.size()));
-    s->people.push_back({p.id.value(), p.role});
+    s->people.push_back({p.id.value(), p.role, p.id});
   }
   auto person = [&](const PersonId& id) {
     return id.empty() ? kNobody : s->person_index.FindIn(s->people, id.value());
@@ -1637,7 +1637,7 @@ absl::StatusOr<FeedbackView> Workspace::GetFeedback(const FeedbackId& id) const 
   v.channel = f.channel;
   v.priority = f.priority;
   v.state = f.state;
-  v.assignee = PersonId(s.people[f.assignee].id);
+  v.assignee = s.people[f.assignee].person_id;
   if (f.policy >= 0) v.policy = s.policies[static_cast<size_t>(f.policy)].name;
   const Instant now = s.last.value_or(f.logged_at);
   for (int c : {kFirst, kResolution}) {

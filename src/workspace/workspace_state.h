@@ -32,6 +32,7 @@ inline constexpr uint32_t kNobody = 0xffffffffu;
 struct PersonInfo {
   std::string id;
   Role role = Role::kPm;
+  PersonId person_id;  // the same id, as messages carry it (copied, not built, per message)
 };
 struct AccountInfo {
   std::string id;

@@ -578,9 +578,6 @@ TEST(CliDemoTest, PrintsEachProjectsCriticalPath) {
 }
 
 TEST(CliDemoTest, RunsOnTheBundledScenario) {
-  if (!std::filesystem::exists(HANDOFF_DEMO_SCENARIO)) {
-    GTEST_SKIP() << HANDOFF_DEMO_SCENARIO << " does not exist yet";
-  }
   RunResult r = RunCli({"demo"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.err, IsEmpty());

@@ -473,9 +473,6 @@ TEST(RoutingTest, AcceptedChangeListsOwnMovesAndRedactsTheCauseForOtherAccounts)
                                               "customer_visible": true,
                                               "depends_on": [{"id": "P1.M3"}]}],
                                           "text": "SSO adds a day")")));
-  if (s.code() == absl::StatusCode::kUnimplemented) {
-    GTEST_SKIP() << "Portfolio::ApplyChange is not implemented yet: " << s;
-  }
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_THAT(
       Lines(r.messages, ws->time_zone()),

@@ -12,7 +12,6 @@
 // makes A diverge, so A is then rebuilt from B's history. At the end A's sinks have seen exactly
 // B's messages, and both journals replay to them.
 #include <cstdio>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +19,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -51,26 +52,21 @@ const char kMoreEvents[] = R"([
   {"at": "2027-01-20T09:00:00+08:00", "by": "li.pm", "type": "tick"}
 ])";
 
-const char* const kTypes[] = {"log_feedback",
-                              "respond_feedback",
-                              "set_feedback_state",
-                              "customer_replied",
-                              "confirm_resolution",
-                              "reopen_feedback",
-                              "set_feedback_priority",
-                              "update_milestone",
-                              "raise_risk",
-                              "close_risk",
-                              "set_health",
-                              "accept_change",
-                              "record_cost",
-                              "set_baseline",
-                              "close_project",
-                              "record_csat",
-                              "log_touchpoint",
-                              "log_opportunity",
-                              "record_renewal",
-                              "tick"};
+// Every command type's name, from the library (CommandTypeName over CommandPayload).
+template <size_t... I>
+std::vector<std::string> TypeNames(std::index_sequence<I...>) {
+  std::vector<std::string> names;
+  (
+      [&] {
+        Command c;
+        c.payload.emplace<I>();
+        names.emplace_back(CommandTypeName(c));
+      }(),
+      ...);
+  return names;
+}
+const std::vector<std::string> kTypes =
+    TypeNames(std::make_index_sequence<std::variant_size_v<CommandPayload>>());
 
 // Everything a host can read from a workspace.
 struct Observed {
@@ -182,7 +178,7 @@ json Mutate(json event, std::mt19937& rng, const std::vector<std::string>& peopl
       break;
     }
     case 3:
-      event["type"] = kTypes[rng() % std::size(kTypes)];
+      event["type"] = kTypes[rng() % kTypes.size()];
       break;
     case 4:  // before the scenario (and so before the last applied instant)
       event["at"] = "2027-01-01T09:00:00+08:00";
